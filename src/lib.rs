@@ -1,0 +1,21 @@
+//! pcrnn: a predictive-coding recurrent network (PC-RNN-HC-A) that learns handwritten letters
+//! and recalls drawn ones. The core knows nothing of the web; `wasm` is a thin binding layer.
+//!
+//! Module map (DESIGN.md §5):
+//! - [`network`]  §1 the PC-RNN-HC-A step: parameters, initialisation, generation and inference
+//! - [`prior`]    §1 the Gaussian-mixture prior on the hidden causes
+//! - [`train`]    §2 backpropagation through time and Adam
+//! - [`retrieve`] §3 memory retrieval: trials, paths, readout
+//! - [`stroke`]   §4 drawn strokes into the model's frame
+//! - [`model`]    a trained model: network, memories, labels, frame, recall settings
+//! - [`formats`]  §4 JSON in and out, with validation
+//! - [`noise`]    the seeded random stream (fixed by its algorithm)
+
+pub mod formats;
+pub mod model;
+pub mod network;
+pub mod noise;
+pub mod prior;
+pub mod retrieve;
+pub mod stroke;
+pub mod train;
