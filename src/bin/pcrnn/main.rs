@@ -1,0 +1,62 @@
+//! `pcrnn`: train, recall and measure from the terminal (DESIGN.md §6). Native only.
+
+#[cfg(not(target_arch = "wasm32"))]
+mod progress;
+#[cfg(not(target_arch = "wasm32"))]
+mod retrieve;
+#[cfg(not(target_arch = "wasm32"))]
+mod train;
+
+#[cfg(not(target_arch = "wasm32"))]
+use clap::{Parser, Subcommand};
+
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Parser)]
+#[command(
+    name = "pcrnn",
+    version,
+    about = "PC-RNN-HC-A: learn handwritten letters, recall drawn ones"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Subcommand)]
+enum Command {
+    /// Train a network on a data set by backpropagation through time (DESIGN.md §2).
+    Train(train::TrainArgs),
+    /// Recall the letters of a data set or of drawn strokes from a trained model (DESIGN.md §3).
+    Retrieve(retrieve::RetrieveArgs),
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    use clap::error::ErrorKind;
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            e.exit()
+        }
+        Err(e) if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+        Err(e) => {
+            // One sentence, not clap's usage block: the first line says what was wrong.
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("error: invalid arguments");
+            eprintln!("{first} (see pcrnn --help)");
+            std::process::exit(2);
+        }
+    };
+    let outcome = match cli.command {
+        Command::Train(args) => train::run(&args),
+        Command::Retrieve(args) => retrieve::run(&args),
+    };
+    if let Err(message) = outcome {
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}

@@ -1,0 +1,171 @@
+//! `pcrnn retrieve`: the seed's memory-retrieval experiment on a data set or on drawn strokes.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{ArgGroup, Args};
+use pcrnn::formats::{parse_data_set, parse_model, parse_strokes};
+use pcrnn::prior::PriorForm;
+use pcrnn::retrieve::{Recall, RecallReport};
+use pcrnn::stroke::to_frame;
+
+use crate::progress::{bar, read_text};
+
+#[derive(Args)]
+#[command(group(ArgGroup::new("targets").required(true).args(["data", "strokes"])))]
+pub struct RetrieveArgs {
+    /// The trained model JSON.
+    #[arg(long)]
+    model: PathBuf,
+    /// Recall the trajectories of a data-set JSON (already in the model's frame).
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Recall drawn strokes: {"strokes": [{"label": "p", "points": [[x, y, t_ms], ...]}]}.
+    #[arg(long)]
+    strokes: Option<PathBuf>,
+    /// Random starts per target (default: the model's recall settings).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=64))]
+    starts: Option<u64>,
+    /// Trials per start (default: the model's recall settings).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    trials: Option<u64>,
+    /// Seeds the random starts and the noise.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Override recall settings (JSON object, keys of RecallSettings).
+    #[arg(long)]
+    recall: Option<String>,
+    /// The mixture prior's arithmetic: exact (log-sum-exp) or seed (float32 with a 1e-40 floor).
+    #[arg(long, value_parser = ["exact", "seed"])]
+    prior: Option<String>,
+    /// Print one JSON object as the last line, and no progress bar.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: &RetrieveArgs) -> Result<(), String> {
+    let model = parse_model(&read_text(&args.model)?)?;
+    let (targets, labels) = load_targets(args, &model)?;
+
+    let mut settings = model.recall.clone();
+    if let Some(text) = &args.recall {
+        let mut merged = serde_json::to_value(&settings).map_err(|e| e.to_string())?;
+        let overrides: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("--recall is not valid JSON: {e}"))?;
+        let Some(map) = overrides.as_object() else {
+            return Err("--recall must be a JSON object such as {\"sigma_r\": 2.0}".into());
+        };
+        for (key, value) in map {
+            merged[key] = value.clone();
+        }
+        settings =
+            serde_json::from_value(merged).map_err(|e| format!("--recall is not valid: {e}"))?;
+    }
+    if let Some(starts) = args.starts {
+        settings.starts = starts as usize;
+    }
+    if let Some(trials) = args.trials {
+        settings.trials = trials as usize;
+    }
+    if let Some(prior) = &args.prior {
+        settings.prior = if prior == "seed" {
+            PriorForm::Seed
+        } else {
+            PriorForm::Exact
+        };
+    }
+
+    let mut recall = Recall::new(&model, &targets, &settings, args.seed)?;
+    let progress = bar(settings.trials as u64, args.json, "recalling");
+    let started = Instant::now();
+    while !recall.done() {
+        let done = recall.advance(10);
+        progress.set_position(done as u64);
+    }
+    let report = recall.report();
+    let seconds = started.elapsed().as_secs_f64();
+    progress.finish_and_clear();
+    print_report(&report, &labels, seconds, args.json);
+    Ok(())
+}
+
+type Trajectory = Vec<[f64; 2]>;
+
+/// The targets in the model's frame, and their labels where known.
+fn load_targets(
+    args: &RetrieveArgs,
+    model: &pcrnn::model::Model,
+) -> Result<(Vec<Trajectory>, Vec<Option<String>>), String> {
+    if let Some(path) = &args.data {
+        let data = parse_data_set(&read_text(path)?)?;
+        let labels = data.labels.into_iter().map(Some).collect();
+        return Ok((data.trajectories, labels));
+    }
+    let path = args.strokes.as_ref().ok_or("give --data or --strokes")?;
+    let strokes = parse_strokes(&read_text(path)?)?;
+    let frame = model.frame.as_ref().ok_or(
+        "this model has no frame (it was trained on a data set without one), so drawn strokes cannot be mapped into it",
+    )?;
+    let mut targets = Vec::with_capacity(strokes.len());
+    for (k, stroke) in strokes.iter().enumerate() {
+        targets.push(to_frame(&stroke.points, frame).map_err(|e| format!("stroke {k}: {e}"))?);
+    }
+    Ok((targets, strokes.into_iter().map(|s| s.label).collect()))
+}
+
+/// Share of labelled targets whose answer is right, or None when no target is labelled.
+fn accuracy<'a>(pairs: impl Iterator<Item = (&'a Option<String>, &'a String)>) -> Option<f64> {
+    let (mut right, mut labelled) = (0usize, 0usize);
+    for (truth, answer) in pairs {
+        if let Some(truth) = truth {
+            labelled += 1;
+            right += usize::from(truth == answer);
+        }
+    }
+    (labelled > 0).then(|| right as f64 / labelled as f64)
+}
+
+fn print_report(report: &RecallReport, labels: &[Option<String>], seconds: f64, json: bool) {
+    let per_start = accuracy(report.runs.iter().map(|r| (&labels[r.target], &r.label)));
+    let best = accuracy(labels.iter().zip(&report.predictions));
+    if json {
+        let out = serde_json::json!({
+            "accuracy_per_start": per_start,
+            "accuracy_best_of_starts": best,
+            "targets": labels.len(),
+            "starts": report.runs.len() / labels.len().max(1),
+            "trials": report.trials,
+            "seconds": seconds,
+            "predictions": report.predictions,
+            "labels": labels,
+        });
+        println!("{out}");
+        return;
+    }
+    for (target, prediction) in report.predictions.iter().enumerate() {
+        let truth = labels[target].as_deref().unwrap_or("?");
+        let starts: Vec<&str> = report
+            .runs
+            .iter()
+            .filter(|r| r.target == target)
+            .map(|r| r.label.as_str())
+            .collect();
+        let mark = if truth == prediction { "" } else { "  ✗" };
+        println!(
+            "target {target:>3} ({truth}): recalled {prediction}  (starts: {}){mark}",
+            starts.join(" ")
+        );
+    }
+    let percent = |a: Option<f64>| {
+        a.map_or("n/a (no labels)".to_string(), |a| {
+            format!("{:.1} %", 100.0 * a)
+        })
+    };
+    println!(
+        "{} targets, {} trials in {seconds:.2} s: {} of starts recalled, {} best of starts",
+        labels.len(),
+        report.trials,
+        percent(per_start),
+        percent(best)
+    );
+}

@@ -1,0 +1,123 @@
+//! A set of labelled trajectories (DESIGN.md §4), checked once so the maths can trust it.
+
+use crate::network::Mat;
+use crate::stroke::Frame;
+
+/// The largest set we accept: far above the seed's 20 letters, small enough for a browser tab.
+pub const MAX_TRAJECTORIES: usize = 2000;
+pub const MAX_STEPS: usize = 1000;
+/// Coordinates live around the unit square; anything this large is a unit or format mistake.
+pub const MAX_COORDINATE: f64 = 1e3;
+pub const MAX_LABEL_CHARS: usize = 32;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataSet {
+    pub labels: Vec<String>,
+    /// One 2-D trajectory per label, all of the same length.
+    pub trajectories: Vec<Vec<[f64; 2]>>,
+    /// The frame the trajectories were normalised in, if the set says.
+    pub frame: Option<Frame>,
+}
+
+impl DataSet {
+    /// Checks shapes, lengths, labels and values; the error is one sentence naming the problem.
+    pub fn new(
+        labels: Vec<String>,
+        trajectories: Vec<Vec<[f64; 2]>>,
+        frame: Option<Frame>,
+    ) -> Result<DataSet, String> {
+        if trajectories.is_empty() {
+            return Err("the data set has no trajectories".into());
+        }
+        if trajectories.len() > MAX_TRAJECTORIES {
+            return Err(format!(
+                "the data set has {} trajectories, more than the limit of {MAX_TRAJECTORIES}",
+                trajectories.len()
+            ));
+        }
+        if labels.len() != trajectories.len() {
+            return Err(format!(
+                "the data set has {} labels for {} trajectories; it needs one label per trajectory",
+                labels.len(),
+                trajectories.len()
+            ));
+        }
+        for (k, label) in labels.iter().enumerate() {
+            check_label(label).map_err(|why| format!("label {k} {why}"))?;
+        }
+        let steps = trajectories[0].len();
+        if !(2..=MAX_STEPS).contains(&steps) {
+            return Err(format!(
+                "trajectory 0 has {steps} points; trajectories need between 2 and {MAX_STEPS}"
+            ));
+        }
+        for (k, trajectory) in trajectories.iter().enumerate() {
+            if trajectory.len() != steps {
+                return Err(format!(
+                    "trajectory {k} has {} points but trajectory 0 has {steps}; all must have the same length",
+                    trajectory.len()
+                ));
+            }
+            if let Some(t) = trajectory
+                .iter()
+                .position(|p| !p.iter().all(|v| v.is_finite()))
+            {
+                return Err(format!(
+                    "trajectory {k} has a value that is not a finite number at point {t}"
+                ));
+            }
+            if let Some(t) = trajectory
+                .iter()
+                .position(|p| p.iter().any(|v| v.abs() > MAX_COORDINATE))
+            {
+                return Err(format!(
+                    "trajectory {k} has a coordinate beyond ±{MAX_COORDINATE} at point {t}; is it in the model's frame?"
+                ));
+            }
+        }
+        Ok(DataSet {
+            labels,
+            trajectories,
+            frame,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.trajectories.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.trajectories.is_empty()
+    }
+
+    pub fn steps(&self) -> usize {
+        self.trajectories[0].len()
+    }
+}
+
+/// A label is short text without control characters (it is drawn on the page as text).
+pub fn check_label(label: &str) -> Result<(), String> {
+    let chars = label.chars().count();
+    if chars == 0 {
+        return Err("is empty".into());
+    }
+    if chars > MAX_LABEL_CHARS {
+        return Err(format!(
+            "is {chars} characters long, more than {MAX_LABEL_CHARS}"
+        ));
+    }
+    if label.chars().any(char::is_control) {
+        return Err("contains a control character".into());
+    }
+    Ok(())
+}
+
+/// Trajectories as one n_x × B matrix per time step, each repeated `copies` times along the
+/// batch: column `copy * P + k` is trajectory `k` (the seed's `repeat(1, copies, 1)` order).
+pub fn time_major(trajectories: &[Vec<[f64; 2]>], copies: usize) -> Vec<Mat> {
+    let p = trajectories.len();
+    let steps = trajectories.first().map_or(0, Vec::len);
+    (0..steps)
+        .map(|t| Mat::from_fn(2, copies * p, |d, j| trajectories[j % p][t][d]))
+        .collect()
+}

@@ -1,0 +1,373 @@
+//! Memory retrieval (DESIGN.md §3): given a target, infer the hidden cause that generates it.
+//! Every target runs from several random starts at once; a trial is one full pass over the
+//! target with inference on, and the next trial goes on from the cause the last one reached.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dataset::{MAX_STEPS, MAX_TRAJECTORIES, time_major};
+use crate::model::Model;
+use crate::network::{Mat, Rates, State, StepBuffers};
+use crate::noise::Noise;
+use crate::prior::{MixturePrior, PriorForm};
+
+/// The retrieval settings; the defaults are the seed's (found there by a hyper-parameter search).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RecallSettings {
+    pub alpha_x: f64,
+    pub alpha_h: f64,
+    pub alpha_c: f64,
+    pub sigma_c: f64,
+    pub sigma_r: f64,
+    pub trials: usize,
+    pub starts: usize,
+    pub prior: PriorForm,
+}
+
+impl Default for RecallSettings {
+    fn default() -> RecallSettings {
+        RecallSettings {
+            alpha_x: 0.1,
+            alpha_h: 0.019,
+            alpha_c: 0.0085,
+            sigma_c: 0.096,
+            sigma_r: 2.6,
+            trials: 1000,
+            starts: 4,
+            prior: PriorForm::Exact,
+        }
+    }
+}
+
+pub const MAX_TRIALS: usize = 100_000;
+pub const MAX_STARTS: usize = 64;
+
+impl RecallSettings {
+    pub fn check(&self) -> Result<(), String> {
+        let rates = [
+            ("alpha_x", self.alpha_x),
+            ("alpha_h", self.alpha_h),
+            ("alpha_c", self.alpha_c),
+            ("sigma_r", self.sigma_r),
+        ];
+        for (name, value) in rates {
+            if !(value.is_finite() && (0.0..=100.0).contains(&value)) {
+                return Err(format!(
+                    "{name} must be a number between 0 and 100, not {value}"
+                ));
+            }
+        }
+        if !(self.sigma_c.is_finite() && self.sigma_c > 0.0 && self.sigma_c <= 100.0) {
+            return Err(format!(
+                "sigma_c must be a positive number up to 100, not {}",
+                self.sigma_c
+            ));
+        }
+        if !(1..=MAX_TRIALS).contains(&self.trials) {
+            return Err(format!(
+                "trials must be between 1 and {MAX_TRIALS}, not {}",
+                self.trials
+            ));
+        }
+        if !(1..=MAX_STARTS).contains(&self.starts) {
+            return Err(format!(
+                "starts must be between 1 and {MAX_STARTS}, not {}",
+                self.starts
+            ));
+        }
+        Ok(())
+    }
+
+    fn rates(&self) -> Rates {
+        Rates {
+            alpha_x: self.alpha_x,
+            alpha_h: self.alpha_h,
+            alpha_c: self.alpha_c,
+            sigma_r: self.sigma_r,
+        }
+    }
+}
+
+/// One start on one target, as it stands.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RunReport {
+    pub target: usize,
+    pub start: usize,
+    pub cause: Vec<f64>,
+    /// The label of the memory nearest to the cause.
+    pub label: String,
+    /// The mixture weights at the cause, summed per letter: a posterior over letters.
+    pub posterior: Vec<f64>,
+    /// Mean distance between the target and what the cause generates (no inference).
+    pub error: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RecallReport {
+    pub letters: Vec<String>,
+    pub trials: usize,
+    /// Run `start * targets + target`.
+    pub runs: Vec<RunReport>,
+    /// Per target, the start whose cause regenerates the target best.
+    pub best_start: Vec<usize>,
+    /// Per target, the label of its best start.
+    pub predictions: Vec<String>,
+}
+
+pub struct Recall {
+    model: Model,
+    settings: RecallSettings,
+    n_targets: usize,
+    /// The targets, one n_x × (starts · targets) matrix per step.
+    targets: Vec<Mat>,
+    /// The current hidden states and causes, one column per run.
+    state: State,
+    /// Per run, the cause at the start and after every trial, flattened (n_c numbers a point).
+    paths: Vec<Vec<f64>>,
+    /// Per run and trial, the mean prediction error |e| over the trial's inference pass.
+    errors: Vec<Vec<f64>>,
+    trials_done: usize,
+    noise: Noise,
+    buf: StepBuffers,
+}
+
+impl Recall {
+    /// Starts every run from c ~ N(0, I), drawn from `seed`.
+    pub fn new(
+        model: &Model,
+        targets: &[Vec<[f64; 2]>],
+        settings: &RecallSettings,
+        seed: u64,
+    ) -> Result<Recall, String> {
+        settings.check()?;
+        check_targets(targets)?;
+        let n_c = model.network.dims.n_c;
+        let batch = settings.starts * targets.len();
+        let mut noise = Noise::new(seed);
+        // Column by column: run j draws its n_c numbers in turn (torch.randn(B, n_c)).
+        let c = Mat::from_fn(n_c, batch, |_, _| noise.normal());
+        let paths = c
+            .column_iter()
+            .map(|col| col.iter().copied().collect())
+            .collect();
+        let state = model.network.start(c);
+        Ok(Recall {
+            model: model.clone(),
+            settings: settings.clone(),
+            n_targets: targets.len(),
+            targets: time_major(targets, settings.starts),
+            paths,
+            errors: vec![Vec::new(); batch],
+            trials_done: 0,
+            noise,
+            state,
+            buf: StepBuffers::new(model.network.dims, batch),
+        })
+    }
+
+    pub fn trials_done(&self) -> usize {
+        self.trials_done
+    }
+
+    pub fn done(&self) -> bool {
+        self.trials_done >= self.settings.trials
+    }
+
+    pub fn runs(&self) -> usize {
+        self.state.c.ncols()
+    }
+
+    /// Runs up to `trials` more trials (never past the settings' total); returns the total done.
+    pub fn advance(&mut self, trials: usize) -> usize {
+        let todo = trials.min(self.settings.trials - self.trials_done);
+        let rates = self.settings.rates();
+        let prior = MixturePrior {
+            mus: &self.model.mus,
+            sigma_c: self.settings.sigma_c,
+            form: self.settings.prior,
+        };
+        let net = &self.model.network;
+        let mut error_sums = vec![0.0; self.state.c.ncols()];
+        for _ in 0..todo {
+            // Every trial starts from the shared initial state h0.
+            for mut column in self.state.h.column_iter_mut() {
+                column.copy_from(&net.h0);
+            }
+            error_sums.fill(0.0);
+            for x_t in &self.targets {
+                net.step(
+                    &mut self.state,
+                    x_t,
+                    &rates,
+                    Some(&prior),
+                    &mut self.noise,
+                    &mut self.buf,
+                );
+                for (sum, e) in error_sums.iter_mut().zip(self.buf.error.column_iter()) {
+                    *sum += e.norm();
+                }
+            }
+            let steps = self.targets.len() as f64;
+            for (run, c) in self.state.c.column_iter().enumerate() {
+                self.paths[run].extend(c.iter());
+                self.errors[run].push(error_sums[run] / steps);
+            }
+            self.trials_done += 1;
+        }
+        self.trials_done
+    }
+
+    /// The path of run `run`'s cause: the start, then one point per trial done.
+    pub fn path(&self, run: usize) -> Vec<Vec<f64>> {
+        let n_c = self.model.network.dims.n_c;
+        self.paths[run].chunks(n_c).map(<[f64]>::to_vec).collect()
+    }
+
+    /// Mean prediction error of each trial of run `run`.
+    pub fn trial_errors(&self, run: usize) -> &[f64] {
+        &self.errors[run]
+    }
+
+    /// What run `run`'s current cause makes the network write: the letter it "imagines".
+    pub fn imagined(&self, run: usize) -> Vec<[f64; 2]> {
+        let cause: Vec<f64> = self.state.c.column(run).iter().copied().collect();
+        generate(&self.model, &cause, self.targets.len())
+    }
+
+    /// For every run, the mean distance between its target and what its cause regenerates.
+    fn regeneration_errors(&self) -> Vec<f64> {
+        let net = &self.model.network;
+        let batch = self.state.c.ncols();
+        let mut state = net.start(self.state.c.clone());
+        let mut buf = StepBuffers::new(net.dims, batch);
+        let mut unused = Noise::new(0);
+        let mut sums = vec![0.0; batch];
+        for x_t in &self.targets {
+            net.step(
+                &mut state,
+                x_t,
+                &Rates::default(),
+                None,
+                &mut unused,
+                &mut buf,
+            );
+            for (sum, e) in sums.iter_mut().zip(buf.error.column_iter()) {
+                *sum += e.norm();
+            }
+        }
+        sums.iter().map(|s| s / self.targets.len() as f64).collect()
+    }
+
+    /// The readout: nearest memory and posterior for every run, and the best start per target.
+    pub fn report(&self) -> RecallReport {
+        let letters = self.model.letters();
+        let errors = self.regeneration_errors();
+        let prior = MixturePrior {
+            mus: &self.model.mus,
+            sigma_c: self.settings.sigma_c,
+            form: PriorForm::Exact,
+        };
+        let mut weights = Vec::new();
+        let runs: Vec<RunReport> = self
+            .state
+            .c
+            .column_iter()
+            .enumerate()
+            .map(|(run, c)| {
+                let cause: Vec<f64> = c.iter().copied().collect();
+                prior.weights(&cause, &mut weights);
+                let mut posterior = vec![0.0; letters.len()];
+                for (label, w) in self.model.labels.iter().zip(&weights) {
+                    if let Some(i) = letters.iter().position(|l| l == label) {
+                        posterior[i] += w;
+                    }
+                }
+                RunReport {
+                    target: run % self.n_targets,
+                    start: run / self.n_targets,
+                    label: self.model.labels[self.model.nearest_memory(&cause)].clone(),
+                    cause,
+                    posterior,
+                    error: errors[run],
+                }
+            })
+            .collect();
+        let best_start: Vec<usize> = (0..self.n_targets)
+            .map(|target| {
+                (0..self.settings.starts)
+                    .min_by(|&a, &b| {
+                        let ea = runs[a * self.n_targets + target].error;
+                        let eb = runs[b * self.n_targets + target].error;
+                        ea.total_cmp(&eb)
+                    })
+                    .unwrap_or(0)
+            })
+            .collect();
+        let predictions = best_start
+            .iter()
+            .enumerate()
+            .map(|(target, &start)| runs[start * self.n_targets + target].label.clone())
+            .collect();
+        RecallReport {
+            letters,
+            trials: self.trials_done,
+            runs,
+            best_start,
+            predictions,
+        }
+    }
+}
+
+/// Pure generation from one cause for `steps` steps: the trajectory the network writes for it.
+pub fn generate(model: &Model, cause: &[f64], steps: usize) -> Vec<[f64; 2]> {
+    let net = &model.network;
+    let mut state = net.start(Mat::from_column_slice(cause.len(), 1, cause));
+    let mut buf = StepBuffers::new(net.dims, 1);
+    let no_target = Mat::zeros(net.dims.n_x, 1);
+    let mut unused = Noise::new(0);
+    (0..steps)
+        .map(|_| {
+            net.step(
+                &mut state,
+                &no_target,
+                &Rates::default(),
+                None,
+                &mut unused,
+                &mut buf,
+            );
+            [buf.x_pred[0], buf.x_pred[1]]
+        })
+        .collect()
+}
+
+fn check_targets(targets: &[Vec<[f64; 2]>]) -> Result<(), String> {
+    if targets.is_empty() {
+        return Err("there is no target to recall".into());
+    }
+    if targets.len() > MAX_TRAJECTORIES {
+        return Err(format!(
+            "{} targets is more than the limit of {MAX_TRAJECTORIES}",
+            targets.len()
+        ));
+    }
+    let steps = targets[0].len();
+    if !(2..=MAX_STEPS).contains(&steps) {
+        return Err(format!(
+            "a target needs between 2 and {MAX_STEPS} points, not {steps}"
+        ));
+    }
+    for (k, target) in targets.iter().enumerate() {
+        if target.len() != steps {
+            return Err(format!(
+                "target {k} has {} points but target 0 has {steps}",
+                target.len()
+            ));
+        }
+        if target.iter().flatten().any(|v| !v.is_finite()) {
+            return Err(format!(
+                "target {k} has a value that is not a finite number"
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,398 @@
+//! Training (DESIGN.md §2): pure generation over full sequences, all in one batch, the loss
+//! mean(e^2), gradients by backpropagation through time written out by hand, and Adam.
+
+use std::fmt;
+
+use crate::adam::{Adam, AdamConfig};
+use crate::dataset::{DataSet, time_major};
+use crate::model::{Model, TrainingSummary};
+use crate::network::{Dims, Mat, Network, Params, StepBuffers};
+use crate::noise::Noise;
+use crate::retrieve::RecallSettings;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainConfig {
+    pub n_c: usize,
+    pub n_h: usize,
+    pub tau: f64,
+    pub adam: AdamConfig,
+    /// Seeds the initial weights and causes.
+    pub seed: u64,
+}
+
+impl Default for TrainConfig {
+    fn default() -> TrainConfig {
+        TrainConfig {
+            n_c: 2,
+            n_h: 50,
+            tau: 50.0,
+            adam: AdamConfig::default(),
+            seed: 0,
+        }
+    }
+}
+
+impl TrainConfig {
+    pub fn check(&self) -> Result<(), TrainError> {
+        let bad = |why: String| Err(TrainError::Config(why));
+        if !(1..=16).contains(&self.n_c) {
+            return bad(format!("n_c must be between 1 and 16, not {}", self.n_c));
+        }
+        if !(1..=1024).contains(&self.n_h) {
+            return bad(format!("n_h must be between 1 and 1024, not {}", self.n_h));
+        }
+        if !(self.tau.is_finite() && self.tau >= 1.0) {
+            return bad(format!(
+                "tau must be a number of at least 1, not {}",
+                self.tau
+            ));
+        }
+        let a = &self.adam;
+        if !(a.lr.is_finite() && a.lr > 0.0) {
+            return bad(format!(
+                "the learning rate must be a positive number, not {}",
+                a.lr
+            ));
+        }
+        if !(a.weight_decay.is_finite() && a.weight_decay >= 0.0) {
+            return bad(format!(
+                "the weight decay must be zero or positive, not {}",
+                a.weight_decay
+            ));
+        }
+        let beta_ok = |b: f64| (0.0..1.0).contains(&b);
+        if !(beta_ok(a.betas.0) && beta_ok(a.betas.1) && a.eps.is_finite() && a.eps > 0.0) {
+            return bad("Adam's betas must lie in [0, 1) and eps must be positive".into());
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TrainError {
+    Config(String),
+    /// The loss or a gradient stopped being a finite number; the parameters are the last good ones.
+    Diverged {
+        iteration: usize,
+        loss: f64,
+    },
+}
+
+impl fmt::Display for TrainError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            TrainError::Config(why) => write!(f, "invalid training setting: {why}"),
+            TrainError::Diverged { iteration, loss } => write!(
+                f,
+                "training diverged at iteration {iteration} (loss {loss}); the last good parameters are kept — try a smaller learning rate"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TrainError {}
+
+/// dLoss/d of every trained tensor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gradients {
+    pub params: Params,
+    pub causes: Mat,
+}
+
+/// Activations kept by the forward pass for the backward pass.
+struct History {
+    /// tanh(h_t) for t = 0..=T, one n_h × P block per step (block 0 is tanh(h0)).
+    tanh_h: Mat,
+    /// e_t = x_pred_t - x_t for t = 1..=T, one n_x × P block per step.
+    errors: Mat,
+    step: StepBuffers,
+    h: Mat,
+}
+
+pub struct Trainer {
+    pub network: Network,
+    /// The hidden causes learned for each sequence (n_c × P), the memories of retrieval.
+    pub causes: Mat,
+    data: DataSet,
+    targets: Vec<Mat>,
+    adam: Adam,
+    config: TrainConfig,
+    losses: Vec<f64>,
+    history: History,
+}
+
+impl Trainer {
+    /// A fresh network and causes drawn from `config.seed` (causes ~ N * 0.01, as in the seed).
+    pub fn new(data: &DataSet, config: &TrainConfig) -> Result<Trainer, TrainError> {
+        config.check()?;
+        let dims = Dims {
+            n_c: config.n_c,
+            n_h: config.n_h,
+            n_x: 2,
+        };
+        let mut noise = Noise::new(config.seed);
+        let network = Network::init(dims, config.tau, &mut noise);
+        let p = data.len();
+        // Column by column, so each sequence draws its n_c numbers in turn (torch.randn(P, n_c)).
+        let causes = Mat::from_fn(dims.n_c, p, |_, _| noise.normal() * 0.01);
+        Ok(Trainer::with_network(network, causes, data, config))
+    }
+
+    /// Go on from a trained model's network (fresh optimiser state). Sequences whose label the
+    /// model remembers start from that memory; new ones start near zero.
+    pub fn from_model(
+        model: &Model,
+        data: &DataSet,
+        config: &TrainConfig,
+    ) -> Result<Trainer, TrainError> {
+        let mut config = config.clone();
+        config.n_c = model.network.dims.n_c;
+        config.n_h = model.network.dims.n_h;
+        config.tau = model.network.tau;
+        config.check()?;
+        let mut noise = Noise::new(config.seed);
+        let causes = Mat::from_fn(config.n_c, data.len(), |d, k| {
+            let fresh = noise.normal() * 0.01;
+            match model.labels.iter().position(|l| *l == data.labels[k]) {
+                Some(m) => model.mus[(d, m)],
+                None => fresh,
+            }
+        });
+        Ok(Trainer::with_network(
+            model.network.clone(),
+            causes,
+            data,
+            &config,
+        ))
+    }
+
+    fn with_network(
+        network: Network,
+        causes: Mat,
+        data: &DataSet,
+        config: &TrainConfig,
+    ) -> Trainer {
+        let dims = network.dims;
+        let p = data.len();
+        let steps = data.steps();
+        let p_ = &network.params;
+        let sizes = [
+            p_.w_o.len(),
+            p_.b_o.len(),
+            p_.w_c.len(),
+            p_.w_r.len(),
+            p_.b_r.len(),
+            causes.len(),
+        ];
+        let history = History {
+            tanh_h: Mat::zeros(dims.n_h, (steps + 1) * p),
+            errors: Mat::zeros(dims.n_x, steps * p),
+            step: StepBuffers::new(dims, p),
+            h: Mat::zeros(dims.n_h, p),
+        };
+        Trainer {
+            adam: Adam::new(config.adam, &sizes),
+            targets: time_major(&data.trajectories, 1),
+            data: data.clone(),
+            network,
+            causes,
+            config: config.clone(),
+            losses: Vec::new(),
+            history,
+        }
+    }
+
+    pub fn losses(&self) -> &[f64] {
+        &self.losses
+    }
+
+    pub fn iteration(&self) -> usize {
+        self.losses.len()
+    }
+
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+
+    /// The learned causes as points, one per sequence.
+    pub fn causes_points(&self) -> Vec<Vec<f64>> {
+        self.causes
+            .column_iter()
+            .map(|c| c.iter().copied().collect())
+            .collect()
+    }
+
+    /// One iteration: loss, gradients, Adam. A non-finite loss or gradient leaves every
+    /// parameter as it was and returns `Diverged`.
+    pub fn step(&mut self) -> Result<f64, TrainError> {
+        let (loss, grads) = self.loss_and_gradients();
+        let finite = |m: &Mat| m.iter().all(|v| v.is_finite());
+        let g = &grads.params;
+        let all_finite = loss.is_finite()
+            && finite(&g.w_o)
+            && finite(&g.w_c)
+            && finite(&g.w_r)
+            && finite(&grads.causes)
+            && g.b_o.iter().chain(g.b_r.iter()).all(|v| v.is_finite());
+        if !all_finite {
+            return Err(TrainError::Diverged {
+                iteration: self.losses.len() + 1,
+                loss,
+            });
+        }
+        let p = &mut self.network.params;
+        self.adam.step(
+            &mut [
+                p.w_o.as_mut_slice(),
+                p.b_o.as_mut_slice(),
+                p.w_c.as_mut_slice(),
+                p.w_r.as_mut_slice(),
+                p.b_r.as_mut_slice(),
+                self.causes.as_mut_slice(),
+            ],
+            &[
+                g.w_o.as_slice(),
+                g.b_o.as_slice(),
+                g.w_c.as_slice(),
+                g.w_r.as_slice(),
+                g.b_r.as_slice(),
+                grads.causes.as_slice(),
+            ],
+        );
+        self.losses.push(loss);
+        Ok(loss)
+    }
+
+    /// Runs up to `iterations` steps; stops early (keeping the good ones) if training diverges.
+    pub fn run(&mut self, iterations: usize) -> Result<(), TrainError> {
+        for _ in 0..iterations {
+            self.step()?;
+        }
+        Ok(())
+    }
+
+    /// The generation pass: fills the history and returns loss = mean(e^2).
+    pub fn forward(&mut self) -> f64 {
+        let p = self.data.len();
+        let net = &self.network;
+        let hist = &mut self.history;
+        hist.h.copy_from(&net.initial_states(p));
+        let h0_tanh = hist.h.map(f64::tanh);
+        hist.tanh_h.columns_mut(0, p).copy_from(&h0_tanh);
+        for (t, x_t) in self.targets.iter().enumerate() {
+            let buf = &mut hist.step;
+            net.top_down(&hist.h, &self.causes, &mut buf.tanh_h, &mut buf.h_prior);
+            net.predict(&buf.h_prior, &mut buf.tanh_prior, &mut buf.x_pred);
+            hist.h.copy_from(&buf.h_prior);
+            hist.tanh_h
+                .columns_mut((t + 1) * p, p)
+                .copy_from(&buf.tanh_prior);
+            let mut e = hist.errors.columns_mut(t * p, p);
+            e.copy_from(&buf.x_pred);
+            e -= x_t;
+        }
+        hist.errors.norm_squared() / hist.errors.len() as f64
+    }
+
+    /// Loss and its exact gradients by backpropagation through time.
+    pub fn loss_and_gradients(&mut self) -> (f64, Gradients) {
+        let loss = self.forward();
+        let Dims { n_h, .. } = self.network.dims;
+        let p = self.data.len();
+        let steps = self.targets.len();
+        let params = &self.network.params;
+        let tau = self.network.tau;
+        let hist = &self.history;
+        let tanh_after = hist.tanh_h.columns(p, steps * p); // tanh(h_t), t = 1..=T
+        let tanh_before = hist.tanh_h.columns(0, steps * p); // tanh(h_{t-1})
+
+        // dL/dx_pred_t = 2 e_t / (T P n_x)
+        let d_x = &hist.errors * (2.0 / hist.errors.len() as f64);
+        let w_o = &d_x * tanh_after.transpose();
+        let b_o = d_x.column_sum();
+        // The output's pull on every h_t at once: W_o^T dL/dx_t.
+        let from_output = params.w_o.tr_mul(&d_x);
+
+        // Backwards through time: g = dL/dh_t, and dL/dpre_t = g / tau where
+        // pre_t = W_r tanh(h_{t-1}) + W_c c + b_r.
+        let mut d_pre = Mat::zeros(n_h, steps * p);
+        let mut g = Mat::zeros(n_h, p);
+        let mut through_recurrence = Mat::zeros(n_h, p);
+        for t in (1..=steps).rev() {
+            let block = (t - 1) * p;
+            // g += (W_o^T dL/dx_t) * (1 - tanh(h_t)^2)
+            for ((g, &back), &th) in g
+                .iter_mut()
+                .zip(from_output.columns(block, p).iter())
+                .zip(tanh_after.columns(block, p).iter())
+            {
+                *g += back * (1.0 - th * th);
+            }
+            let mut d_pre_t = d_pre.columns_mut(block, p);
+            d_pre_t.copy_from(&g);
+            d_pre_t /= tau;
+            // dL/dh_{t-1} = (1 - 1/tau) g + (W_r^T dL/dpre_t) * (1 - tanh(h_{t-1})^2)
+            through_recurrence.gemm_tr(1.0, &params.w_r, &d_pre.columns(block, p), 0.0);
+            for ((g, &rec), &th) in g
+                .iter_mut()
+                .zip(through_recurrence.iter())
+                .zip(tanh_before.columns(block, p).iter())
+            {
+                *g = (1.0 - 1.0 / tau) * *g + rec * (1.0 - th * th);
+            }
+        }
+
+        let w_r = &d_pre * tanh_before.transpose();
+        let b_r = d_pre.column_sum();
+        // c is the same at every step, so its gradient gathers dL/dpre over time.
+        let mut d_pre_total = Mat::zeros(n_h, p);
+        for t in 0..steps {
+            d_pre_total += d_pre.columns(t * p, p);
+        }
+        let w_c = &d_pre_total * self.causes.transpose();
+        let causes = params.w_c.tr_mul(&d_pre_total);
+        let params = Params {
+            w_o,
+            b_o,
+            w_c,
+            w_r,
+            b_r,
+        };
+        (loss, Gradients { params, causes })
+    }
+
+    /// What the network generates for every training sequence from its learned cause.
+    pub fn generate(&mut self) -> Vec<Vec<[f64; 2]>> {
+        self.forward();
+        let p = self.data.len();
+        (0..p)
+            .map(|k| {
+                (0..self.targets.len())
+                    .map(|t| {
+                        let e = self.history.errors.column(t * p + k);
+                        let x = self.targets[t].column(k);
+                        [e[0] + x[0], e[1] + x[1]]
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// A snapshot of the trained model: the network, its memories and the set's frame.
+    pub fn model(&self, recall: RecallSettings) -> Model {
+        Model {
+            network: self.network.clone(),
+            mus: self.causes.clone(),
+            labels: self.data.labels.clone(),
+            frame: self.data.frame.clone(),
+            recall,
+            training: Some(TrainingSummary {
+                iterations: self.losses.len(),
+                final_loss: self.losses.last().copied(),
+                seed: self.config.seed,
+                lr: self.config.adam.lr,
+                weight_decay: self.config.adam.weight_decay,
+            }),
+        }
+    }
+}
