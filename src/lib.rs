@@ -11,6 +11,8 @@
 //! - [`formats`]  §4 JSON in and out, with validation
 //! - [`noise`]    the seeded random stream (fixed by its algorithm)
 
+pub mod adam;
+pub mod dataset;
 pub mod formats;
 pub mod model;
 pub mod network;
