@@ -1,0 +1,88 @@
+// Shared set-up for the browser tests: a static server on a free loopback port, headless Debian
+// Chromium driven by playwright-core, and a page that records console errors and every request.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/serve.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.resolve(here, '../..');
+export const www = path.join(root, 'www');
+export const shots = path.join(here, 'screenshots');
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function startAll() {
+  if (!fs.existsSync(path.join(www, 'pkg', 'pcrnn_bg.wasm'))) {
+    throw new Error('www/pkg is missing: run `make wasm` first');
+  }
+  fs.mkdirSync(shots, { recursive: true });
+  const server = await serve(www, 0);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+  return {
+    url: server.url,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** A new page that records console errors, page errors and every request URL. */
+export async function openPage(env, { viewport = { width: 1280, height: 900 }, query = '', hash = '', reducedMotion = 'no-preference' } = {}) {
+  const context = await env.browser.newContext({ viewport, reducedMotion });
+  const page = await context.newPage();
+  const log = { errors: [], requests: [] };
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') log.errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => log.errors.push(String(err)));
+  context.on('request', (req) => log.requests.push(req.url()));
+  const t0 = Date.now();
+  await page.goto(env.url + query + hash);
+  await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });
+  log.readyMs = Date.now() - t0;
+  return { page, context, log };
+}
+
+export const letters = () => JSON.parse(fs.readFileSync(path.join(www, 'data', 'letters.json'), 'utf8'));
+
+export async function screenshot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+/** Draws a trajectory (model frame, y up) on canvas#draw-pad with the mouse, fitted into the
+ * middle of the pad, one mouse move per point. */
+export async function drawTrajectory(page, trajectory, { fill = 0.6 } = {}) {
+  const pad = await page.locator('canvas#draw-pad').boundingBox();
+  const xs = trajectory.map((p) => p[0]);
+  const ys = trajectory.map((p) => p[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const s = Math.min((pad.width * fill) / (x1 - x0 || 1), (pad.height * fill) / (y1 - y0 || 1));
+  const cx = pad.x + pad.width / 2;
+  const cy = pad.y + pad.height / 2;
+  const px = ([x, y]) => [cx + (x - (x0 + x1) / 2) * s, cy - (y - (y0 + y1) / 2) * s];
+  const [sx, sy] = px(trajectory[0]);
+  await page.mouse.move(sx, sy);
+  await page.mouse.down();
+  for (const p of trajectory.slice(1)) {
+    const [x, y] = px(p);
+    await page.mouse.move(x, y);
+  }
+  await page.mouse.up();
+}

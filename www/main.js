@@ -1,0 +1,424 @@
+// The page: one state object, settings in the URL hash, a worker that owns the engine, and one
+// module per panel that draws the state. The page sends commands and draws what comes back;
+// it never computes the model's maths itself.
+import { fromHash, toHash, defaults, recallSettings, trainConfig, buildFields, RECALL_FIELDS, TRAIN_FIELDS } from './panels/settings.js';
+import { createLossPanel } from './panels/loss.js';
+import { createLettersPanel } from './panels/letters.js';
+import { createMapPanel } from './panels/map.js';
+import { createRecallPanel } from './panels/recall.js';
+
+const $ = (sel) => document.querySelector(sel);
+const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
+const REPLAY_MS = 2200; // how long a recall's path takes to unfold on the map
+const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+
+const state = {
+  settings: fromHash(location.hash),
+  ready: false,
+  model: null, // { labels, letters, mus, generated, iterations, final_loss }
+  modelSource: 'loading…',
+  data: null, // { labels, trajectories }
+  train: { state: 'idle', iteration: 0, losses: [] },
+  recall: null, // see startRecall
+  error: null,
+};
+
+// ---- the worker ------------------------------------------------------------------------------
+
+let worker = null;
+let lastGoodModel = null; // JSON text, to restore after a worker fault
+let recallId = 0;
+let pendingExport = null;
+
+function startWorker(restoreModel = null) {
+  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = (e) => onMessage(e.data);
+  worker.onerror = (e) => {
+    e.preventDefault();
+    showError(`The engine failed to start: ${e.message || 'unknown error'}`);
+  };
+  worker.postMessage({ type: 'init', restoreModel });
+}
+
+const send = (msg) => worker && state.ready && worker.postMessage(msg);
+
+function onMessage(msg) {
+  switch (msg.type) {
+    case 'ready':
+      state.ready = true;
+      state.data = msg.data;
+      if (msg.model) {
+        state.model = msg.model;
+        state.modelSource = 'pretrained';
+      } else {
+        state.modelSource = msg.data ? 'none yet: press ▶ to train' : 'none';
+      }
+      if (!msg.data && !msg.model) showError('Could not load the letters or the model next to this page.');
+      fillTargetSelect();
+      performance.mark('pcrnn-ready');
+      document.documentElement.dataset.ready = 'true';
+      break;
+    case 'model':
+      state.model = msg.model;
+      if (msg.reason === 'pretrained') state.modelSource = 'pretrained';
+      else if (msg.reason === 'loaded') state.modelSource = `loaded: ${msg.name}`;
+      else if (msg.reason === 'training') state.modelSource = 'training in this page';
+      else if (msg.reason === 'restored') state.modelSource = 'restored';
+      if (msg.reason !== 'training') resetTrainView();
+      break;
+    case 'data':
+      state.data = msg.data;
+      fillTargetSelect();
+      break;
+    case 'train-progress':
+      if (msg.reset) state.train.losses = [];
+      for (const v of msg.losses) state.train.losses.push(v);
+      state.train.iteration = msg.iteration;
+      break;
+    case 'train-state':
+      state.train.state = msg.state;
+      if (msg.state === 'done' || msg.state === 'paused') requestExport('keep');
+      break;
+    case 'recall-start':
+      if (msg.id !== state.recall?.id) return;
+      Object.assign(state.recall, {
+        target: msg.target,
+        runs: msg.runs,
+        total: msg.trials,
+        paths: msg.starts.map((p) => [p]),
+        snapshots: [],
+      });
+      break;
+    case 'recall-progress': {
+      const rec = state.recall;
+      if (msg.id !== rec?.id) return;
+      msg.paths.forEach((pts, k) => rec.paths[k].push(...pts));
+      rec.received = msg.trials;
+      if (msg.imagined) rec.snapshots.push({ trials: msg.trials, imagined: msg.imagined });
+      break;
+    }
+    case 'recall-done': {
+      const rec = state.recall;
+      if (msg.id !== rec?.id) return;
+      rec.report = msg.report;
+      rec.computed = true;
+      rec.ms = performance.now() - rec.t0;
+      if (rec.kind === 'stroke') rec.circle = nearestMemory(rec);
+      break;
+    }
+    case 'recall-state':
+      if (msg.id !== state.recall?.id) return;
+      state.recall.state = msg.state;
+      break;
+    case 'exported':
+      lastGoodModel = msg.json;
+      if (pendingExport === 'download') download(msg.json);
+      pendingExport = null;
+      break;
+    case 'seed':
+      setSetting('seed', msg.seed);
+      break;
+    case 'error':
+      if (msg.where === 'recall' && state.recall) state.recall.state = 'error';
+      if (msg.where === 'train') state.train.state = 'error';
+      showError(msg.message);
+      break;
+    case 'fatal':
+      // A panic inside the engine: say what it was, then start a fresh worker with the last
+      // good model so the page keeps working.
+      showError(`${msg.message} — the engine was restarted with the last good model.`);
+      if (state.recall) state.recall.state = 'error';
+      state.train.state = 'error';
+      worker.terminate();
+      state.ready = false;
+      startWorker(lastGoodModel);
+      break;
+  }
+  update();
+}
+
+/** The memory whose label the best start recalled, and that lies nearest its cause. */
+function nearestMemory(rec) {
+  const run = rec.report.runs[rec.report.best_start[0]];
+  let best = null;
+  let bestD = Infinity;
+  state.model.mus.forEach(([x, y], k) => {
+    if (state.model.labels[k] !== run.label) return;
+    const d = (x - run.cause[0]) ** 2 + (y - run.cause[1]) ** 2;
+    if (d < bestD) [best, bestD] = [k, d];
+  });
+  return best;
+}
+
+// ---- commands --------------------------------------------------------------------------------
+
+function startRecall(source) {
+  if (!state.model) {
+    showError('There is no model yet: wait for it to load, or train one.');
+    return;
+  }
+  const id = ++recallId;
+  const isLetter = source.kind === 'letter';
+  state.recall = {
+    id,
+    kind: source.kind,
+    state: 'running',
+    t0: performance.now(),
+    targetLabel: isLetter ? state.data.labels[source.index] : null,
+    circle: isLetter ? memoryOfTrainingLetter(source.index) : null,
+    target: [],
+    runs: state.settings.starts,
+    total: state.settings.trials,
+    received: 0,
+    shown: 0,
+    paths: [],
+    snapshots: [],
+    report: null,
+    computed: false,
+    revealed: false,
+  };
+  hideError();
+  send({ type: 'recall', id, source, settings: recallSettings(state.settings), seed: state.settings.seed });
+  update();
+}
+
+/** Training letter `index` is memory `index` when the model was trained on this set. */
+function memoryOfTrainingLetter(index) {
+  const m = state.model;
+  const d = state.data;
+  if (m && d && m.labels.length === d.labels.length && m.labels[index] === d.labels[index]) return index;
+  const k = m?.labels.indexOf(d.labels[index]);
+  return k >= 0 ? k : null;
+}
+
+function train(cmd) {
+  hideError();
+  send({ type: 'train', cmd, config: trainConfig(state.settings) });
+}
+
+function togglePlay() {
+  if (state.train.state === 'running') train('pause');
+  else train('resume');
+}
+
+function resetTrainView() {
+  state.train = { state: 'idle', iteration: 0, losses: [] };
+  state.recall = null;
+}
+
+function setSetting(key, value) {
+  state.settings[key] = value;
+  history.replaceState(null, '', toHash(state.settings) + '');
+  updateEmbedCode();
+  update();
+}
+
+function requestExport(purpose) {
+  pendingExport = purpose;
+  send({ type: 'export-model' });
+}
+
+function download(json) {
+  const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = 'pcrnn-model.json';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// ---- errors ----------------------------------------------------------------------------------
+
+function showError(message) {
+  state.error = message;
+  $('#error-text').textContent = message;
+  $('[data-testid="error"]').hidden = false;
+}
+
+function hideError() {
+  state.error = null;
+  $('[data-testid="error"]').hidden = true;
+}
+
+// ---- panels ----------------------------------------------------------------------------------
+
+const panels = [];
+const mapPanel = createMapPanel($('#map'));
+const lossPanel = createLossPanel($('#loss'));
+const lettersPanel = createLettersPanel($('#letters'));
+const recallPanel = createRecallPanel($('[data-panel="recall"]'), {
+  onStroke(points) {
+    if (points.length < 2) {
+      showError('That stroke is too short to be a letter: draw one whole letter without lifting the pen.');
+      return;
+    }
+    startRecall({ kind: 'stroke', points });
+  },
+  onClear() {
+    if (state.recall) send({ type: 'cancel' });
+    state.recall = null;
+    update();
+  },
+});
+const recallFields = buildFields($('#recall-settings'), RECALL_FIELDS, setSetting, null);
+const trainFields = buildFields($('#train-settings'), TRAIN_FIELDS, setSetting, () => send({ type: 'fresh-seed' }));
+panels.push(mapPanel, lossPanel, lettersPanel, recallPanel, recallFields, trainFields);
+
+function fillTargetSelect() {
+  const select = $('#target-letter');
+  const labels = state.data?.labels ?? [];
+  const seen = {};
+  select.replaceChildren(
+    ...labels.map((label, i) => {
+      seen[label] = (seen[label] ?? 0) + 1;
+      const option = document.createElement('option');
+      option.value = String(i);
+      option.textContent = seen[label] > 1 ? `${label} (${seen[label]})` : label;
+      return option;
+    }),
+  );
+  select.disabled = !labels.length;
+  $('#retrieve').disabled = !labels.length;
+}
+
+function renderStatus() {
+  const t = state.train;
+  const status = $('[data-testid="train-status"]');
+  const loss = t.losses.length ? t.losses[t.losses.length - 1] : null;
+  status.dataset.state = t.state;
+  status.dataset.iteration = String(t.iteration);
+  status.dataset.loss = loss == null ? '' : String(loss);
+  $('#iteration').textContent = t.iteration.toLocaleString('en');
+  $('#loss-value').textContent = loss == null ? (state.model?.final_loss != null ? state.model.final_loss.toPrecision(3) : '–') : loss.toPrecision(3);
+  $('#model-source').textContent = state.modelSource;
+  const playing = t.state === 'running';
+  $('#play').classList.toggle('playing', playing);
+  $('#play').setAttribute('aria-label', playing ? 'Pause training' : 'Train: play');
+  for (const id of ['#play', '#step', '#reset', '#train']) $(id).disabled = !state.ready || !state.data;
+  $('#download-model').disabled = !state.model;
+}
+
+// ---- the render loop: one frame draws the whole state ------------------------------------------
+
+let frameRequested = false;
+function update() {
+  if (!frameRequested) {
+    frameRequested = true;
+    requestAnimationFrame(frame);
+  }
+}
+
+function frame(now) {
+  frameRequested = false;
+  const rec = state.recall;
+  if (rec && !rec.revealed && rec.state === 'running') {
+    // Unfold the paths on a log-time scale: early trials (where c moves most) get most of the
+    // time. Never ahead of what the worker has computed.
+    const elapsed = now - rec.t0;
+    const goal = reducedMotion.matches ? rec.total : Math.exp((Math.log(rec.total + 1) * elapsed) / REPLAY_MS) - 1;
+    rec.shown = Math.min(rec.received, goal);
+    if (rec.computed && rec.shown >= rec.total) {
+      rec.revealed = true;
+      rec.state = 'done';
+    }
+  }
+  renderStatus();
+  for (const panel of panels) panel.render(state);
+  if (rec && !rec.revealed && rec.state === 'running') update();
+}
+
+// ---- controls --------------------------------------------------------------------------------
+
+$('#train').addEventListener('click', () => {
+  state.recall = null;
+  train('start');
+});
+$('#play').addEventListener('click', togglePlay);
+$('#step').addEventListener('click', () => train('step'));
+$('#reset').addEventListener('click', () => {
+  state.recall = null;
+  train('reset');
+});
+$('#retrieve').addEventListener('click', () => {
+  const index = Number($('#target-letter').value);
+  if (Number.isInteger(index) && state.data) startRecall({ kind: 'letter', index });
+});
+$('#cancel').addEventListener('click', () => {
+  send({ type: 'cancel' });
+  if (state.recall && !state.recall.revealed) state.recall.state = 'cancelled';
+  update();
+});
+$('#defaults').addEventListener('click', () => {
+  Object.assign(state.settings, defaults());
+  setSetting('seed', state.settings.seed);
+});
+$('#error-close').addEventListener('click', hideError);
+$('#download-model').addEventListener('click', () => requestExport('download'));
+$('#use-pretrained').addEventListener('click', () => send({ type: 'use-pretrained' }));
+$('#upload-model').addEventListener('change', async (e) => {
+  const file = e.target.files?.[0];
+  e.target.value = '';
+  if (!file) return;
+  if (file.size > MAX_UPLOAD_BYTES) {
+    showError(`That file is ${(file.size / 1e6).toFixed(1)} MB; a model file is at most ${MAX_UPLOAD_BYTES / 1e6} MB.`);
+    return;
+  }
+  send({ type: 'load-model', json: await file.text(), name: file.name });
+});
+
+window.addEventListener('hashchange', () => {
+  state.settings = fromHash(location.hash);
+  updateEmbedCode();
+  update();
+});
+document.addEventListener('visibilitychange', () => worker?.postMessage({ type: 'visibility', hidden: document.hidden }));
+document.addEventListener('keydown', (e) => {
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.target.closest('input, select, textarea, button, [contenteditable]')) return;
+  if (e.key === ' ') {
+    e.preventDefault();
+    togglePlay();
+  } else if (e.key === 's' || e.key === 'S') train('step');
+  else if (e.key === 'r' || e.key === 'R') $('#retrieve').click();
+});
+
+// ---- embedding ---------------------------------------------------------------------------------
+
+function updateEmbedCode() {
+  const panel = $('#embed-panel').value;
+  const url = new URL(location.href);
+  url.search = `?embed=${panel}`;
+  const size = panel === 'recall' ? 'width="420" height="720"' : 'width="480" height="480"';
+  $('#embed-code').value = `<iframe src="${url.href}" ${size} style="border:0" title="PC-RNN letters: ${panel}" loading="lazy"></iframe>`;
+}
+$('#embed-panel').addEventListener('change', updateEmbedCode);
+$('#copy-embed').addEventListener('click', async () => {
+  $('#embed-code').select();
+  try {
+    await navigator.clipboard.writeText($('#embed-code').value);
+  } catch {
+    document.execCommand?.('copy');
+  }
+});
+
+const embed = new URLSearchParams(location.search).get('embed');
+if (embed) {
+  const panel = document.querySelector(`.panel[data-panel="${CSS.escape(embed)}"]`);
+  if (panel) {
+    document.body.classList.add('embed');
+    panel.classList.add('embedded');
+    const credit = document.createElement('p');
+    credit.className = 'embed-credit';
+    credit.textContent = 'PC-RNN letters — runs entirely in your browser.';
+    panel.append(credit);
+  } else {
+    showError(`There is no panel called “${embed}” to embed; showing the whole page.`);
+  }
+}
+
+updateEmbedCode();
+history.replaceState(null, '', toHash(state.settings));
+startWorker();
+update();

@@ -1,0 +1,128 @@
+// The 2-D map of hidden causes: one + per memory with its letter, and the recall paths of the
+// random starts, one dot per trial (the seed's third and fourth figures, animated).
+import { COLORS, fit, text, startColor, onResize } from './canvas.js';
+
+export function createMapPanel(canvas) {
+  let last = null;
+  onResize(canvas, () => last && render(last));
+
+  function render(state) {
+    last = state;
+    const { ctx, w, h } = fit(canvas);
+    const model = state.model;
+    const mus = model?.mus ?? [];
+    // The seed's view is [-3, 3]²; widen it if the memories lie further out.
+    let r = 3;
+    for (const [x, y] of mus) if (Number.isFinite(x) && Number.isFinite(y)) r = Math.max(r, 1.15 * Math.abs(x), 1.15 * Math.abs(y));
+    const m = { l: 30, r: 8, t: 8, b: 26 };
+    const side = Math.min(w - m.l - m.r, h - m.t - m.b);
+    const ox = m.l + (w - m.l - m.r - side) / 2;
+    const oy = m.t + (h - m.t - m.b - side) / 2;
+    const s = side / (2 * r);
+    const P = ([x, y]) => [ox + (x + r) * s, oy + (r - y) * s];
+
+    // Grid and axes.
+    ctx.strokeStyle = COLORS.grid;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(ox, oy, side, side);
+    const tick = r > 6 ? 2 : 1;
+    for (let v = -Math.floor(r); v <= r; v += tick) {
+      const [gx] = P([v, 0]);
+      const [, gy] = P([0, v]);
+      ctx.beginPath();
+      ctx.moveTo(gx, oy);
+      ctx.lineTo(gx, oy + side);
+      ctx.moveTo(ox, gy);
+      ctx.lineTo(ox + side, gy);
+      ctx.stroke();
+      text(ctx, String(v), gx, oy + side + 12, { size: 10, color: COLORS.muted, align: 'center' });
+      text(ctx, String(v), ox - 5, gy, { size: 10, color: COLORS.muted, align: 'right', baseline: 'middle' });
+    }
+    text(ctx, 'hidden cause 1', ox + side / 2, h - 2, { size: 10, color: COLORS.muted, align: 'center' });
+    ctx.save();
+    ctx.translate(9, oy + side / 2);
+    ctx.rotate(-Math.PI / 2);
+    text(ctx, 'hidden cause 2', 0, 0, { size: 10, color: COLORS.muted, align: 'center', baseline: 'middle' });
+    ctx.restore();
+
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(ox, oy, side, side);
+    ctx.clip();
+
+    // Recall paths, up to the trial the animation has reached.
+    const rec = state.recall;
+    if (rec && rec.paths) {
+      const shown = Math.floor(rec.shown);
+      rec.paths.forEach((path, k) => {
+        const pts = path.slice(0, shown + 1);
+        if (!pts.length) return;
+        const color = startColor(k);
+        ctx.strokeStyle = color;
+        ctx.globalAlpha = 0.55;
+        ctx.lineWidth = 1.2;
+        ctx.beginPath();
+        pts.forEach((p, i) => {
+          const [x, y] = P(p);
+          if (i) ctx.lineTo(x, y);
+          else ctx.moveTo(x, y);
+        });
+        ctx.stroke();
+        ctx.globalAlpha = 0.7;
+        ctx.fillStyle = color;
+        // Dots for the first trials (where the path moves most); later ones pile up at the end.
+        const dots = Math.min(pts.length, 60);
+        for (let i = 0; i < dots; i++) {
+          const [x, y] = P(pts[i]);
+          ctx.beginPath();
+          ctx.arc(x, y, 2.2, 0, 2 * Math.PI);
+          ctx.fill();
+        }
+        ctx.globalAlpha = 1;
+        // Start: hollow ring; current: a filled dot with a white rim.
+        const [sx, sy] = P(pts[0]);
+        ctx.strokeStyle = color;
+        ctx.lineWidth = 1.5;
+        ctx.beginPath();
+        ctx.arc(sx, sy, 4.5, 0, 2 * Math.PI);
+        ctx.stroke();
+        const [cx, cy] = P(pts[pts.length - 1]);
+        ctx.fillStyle = color;
+        ctx.strokeStyle = '#fff';
+        ctx.beginPath();
+        ctx.arc(cx, cy, 5.5, 0, 2 * Math.PI);
+        ctx.fill();
+        ctx.stroke();
+      });
+    }
+
+    // Memories: a + and the letter, as text.
+    const labels = model?.labels ?? [];
+    mus.forEach((mu, k) => {
+      const [x, y] = P(mu);
+      ctx.strokeStyle = COLORS.ink;
+      ctx.lineWidth = 1.4;
+      ctx.beginPath();
+      ctx.moveTo(x - 4, y);
+      ctx.lineTo(x + 4, y);
+      ctx.moveTo(x, y - 4);
+      ctx.lineTo(x, y + 4);
+      ctx.stroke();
+      text(ctx, labels[k] ?? '', x + 4, y - 4, { size: Math.max(12, Math.min(18, side / 28)), color: COLORS.ink });
+    });
+
+    // The target circled: the letter asked for, or the one recalled.
+    const circled = rec?.circle;
+    if (circled != null && mus[circled]) {
+      const [x, y] = P(mus[circled]);
+      ctx.strokeStyle = COLORS.ink;
+      ctx.lineWidth = 1.8;
+      ctx.beginPath();
+      ctx.arc(x, y, Math.max(8, 0.1 * s), 0, 2 * Math.PI);
+      ctx.stroke();
+    }
+    ctx.restore();
+    if (!model) text(ctx, 'Loading the network…', w / 2, h / 2, { color: COLORS.muted, align: 'center' });
+  }
+  return { render };
+}

@@ -1,0 +1,290 @@
+// The engine's home: a module Web Worker that owns the wasm `Engine` and works in short chunks,
+// so the page stays responsive and a pause, cancel or new command gets through between chunks.
+//
+// Page -> worker: { type: 'init' } | { type: 'train', cmd: 'start'|'pause'|'resume'|'step'|'reset', config }
+//   | { type: 'recall', id, source: { kind: 'letter', index } | { kind: 'stroke', points }, settings, seed }
+//   | { type: 'cancel' } | { type: 'visibility', hidden } | { type: 'load-model', json, name }
+//   | { type: 'load-data', json, name } | { type: 'use-pretrained' } | { type: 'export-model' }
+//   | { type: 'fresh-seed' }
+// Worker -> page: 'ready', 'model', 'data', 'train-progress', 'train-state', 'recall-start',
+//   'recall-progress', 'recall-done', 'recall-state', 'exported', 'seed', 'error', 'fatal'.
+import init, { Engine, last_panic, fresh_seed } from './pkg/pcrnn.js';
+
+const CHUNK_MS = 12; // work per turn of the loop; small enough that a pause lands within a frame
+const SNAPSHOT_MS = 120; // how often training sends the map and generated letters
+const RECALL_MAX_CHUNK = 50; // trials
+
+let engine = null;
+let pretrainedJson = null;
+let hidden = false;
+
+// Work in progress. Only one of each at a time; recall takes priority over training.
+const train = { state: 'idle', target: 0, stepsPerChunk: 1, lastSnapshot: 0, iteration: 0 };
+let recall = null; // { id, trials, done, nextSnapshot }
+let looping = false;
+
+const post = (msg) => self.postMessage(msg);
+
+function reportError(err, where) {
+  const message = errorMessage(err);
+  if (err instanceof WebAssembly.RuntimeError || /unreachable/i.test(String(err))) {
+    // A panic inside wasm aborts the instance; its message was kept by the panic hook.
+    // The page restarts the worker with the last good model.
+    let panic = null;
+    try {
+      panic = last_panic();
+    } catch {
+      /* the instance may be unusable */
+    }
+    engine = null;
+    post({ type: 'fatal', where, message: panic ? `internal error: ${panic}` : message });
+    return;
+  }
+  post({ type: 'error', where, message });
+}
+
+function errorMessage(err) {
+  if (err == null) return 'unknown error';
+  if (typeof err === 'string') return err;
+  return err.message || String(err);
+}
+
+// Yield to the event loop without setTimeout's 4 ms clamp, so queued messages get handled.
+const channel = new MessageChannel();
+const waiting = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+const yieldTurn = () => new Promise((r) => { waiting.push(r); channel.port2.postMessage(0); });
+
+async function loop() {
+  if (looping) return;
+  looping = true;
+  try {
+    while (engine && !hidden && (recall || train.state === 'running')) {
+      if (recall) recallChunk();
+      else trainChunk();
+      await yieldTurn();
+    }
+  } finally {
+    looping = false;
+  }
+}
+
+// ---- training -------------------------------------------------------------------------------
+
+function trainChunk() {
+  const t0 = performance.now();
+  const n = Math.max(1, Math.min(train.stepsPerChunk, train.target - train.iteration));
+  let chunk;
+  try {
+    chunk = engine.train_steps(n);
+  } catch (err) {
+    setTrainState('error');
+    reportError(err, 'train');
+    return;
+  }
+  // Aim each chunk at CHUNK_MS of work.
+  const perStep = (performance.now() - t0) / Math.max(1, chunk.losses.length);
+  train.stepsPerChunk = Math.max(1, Math.min(200, Math.round(CHUNK_MS / Math.max(perStep, 0.01))));
+  train.iteration = chunk.iteration;
+  post({ type: 'train-progress', iteration: train.iteration, losses: chunk.losses });
+  if (chunk.error) {
+    // Diverged: the engine kept the last good parameters; say so and stop.
+    sendSnapshot(true);
+    setTrainState('error');
+    post({ type: 'error', where: 'train', message: chunk.error });
+    return;
+  }
+  const finished = train.iteration >= train.target;
+  sendSnapshot(finished);
+  if (finished) setTrainState('done');
+}
+
+function sendSnapshot(force) {
+  const now = performance.now();
+  if (!force && now - train.lastSnapshot < SNAPSHOT_MS) return;
+  train.lastSnapshot = now;
+  try {
+    post({ type: 'model', reason: 'training', model: engine.model_summary() });
+  } catch (err) {
+    reportError(err, 'train');
+  }
+}
+
+function setTrainState(state) {
+  train.state = state;
+  post({ type: 'train-state', state, iteration: train.iteration });
+}
+
+function trainCommand({ cmd, config }) {
+  switch (cmd) {
+    case 'start': // from scratch
+    case 'reset':
+      engine.train_reset(config);
+      train.iteration = 0;
+      train.stepsPerChunk = 1;
+      train.target = config.iterations;
+      post({ type: 'train-progress', iteration: 0, losses: [], reset: true });
+      sendSnapshot(true);
+      setTrainState(cmd === 'start' ? 'running' : 'idle');
+      break;
+    case 'resume':
+      if (!engine.has_trainer()) {
+        engine.train_reset(config);
+        train.iteration = 0;
+        post({ type: 'train-progress', iteration: 0, losses: [], reset: true });
+      }
+      // Play after the end of a run goes on for another run's worth of iterations.
+      if (train.iteration >= config.iterations) train.target = train.iteration + config.iterations;
+      else train.target = config.iterations;
+      setTrainState('running');
+      break;
+    case 'pause':
+      if (train.state === 'running') setTrainState('paused');
+      break;
+    case 'step': {
+      if (!engine.has_trainer()) {
+        engine.train_reset(config);
+        train.iteration = 0;
+        post({ type: 'train-progress', iteration: 0, losses: [], reset: true });
+      }
+      const chunk = engine.train_steps(1);
+      train.iteration = chunk.iteration;
+      post({ type: 'train-progress', iteration: train.iteration, losses: chunk.losses });
+      sendSnapshot(true);
+      setTrainState('paused');
+      if (chunk.error) post({ type: 'error', where: 'train', message: chunk.error });
+      break;
+    }
+    default:
+      throw new Error(`unknown training command ${cmd}`);
+  }
+}
+
+// ---- recall ---------------------------------------------------------------------------------
+
+function recallCommand({ id, source, settings, seed }) {
+  let start;
+  if (source.kind === 'letter') start = engine.recall_letter(source.index, settings, seed);
+  else start = engine.recall_stroke(Float64Array.from(source.points.flat()), settings, seed);
+  recall = { id, trials: 0, total: settings.trials, nextSnapshot: 1 };
+  post({ type: 'recall-start', id, ...start });
+}
+
+// Snapshots of what each start imagines come often at first (where c moves most), then rarer.
+function recallChunk() {
+  const r = recall;
+  const t0 = performance.now();
+  try {
+    while (r.trials < r.total && performance.now() - t0 < CHUNK_MS) {
+      const n = Math.min(r.nextSnapshot - r.trials, RECALL_MAX_CHUNK, r.total - r.trials);
+      const step = engine.recall_advance(n);
+      r.trials = step.trials;
+      if (r.trials >= r.nextSnapshot || r.trials >= r.total) {
+        r.nextSnapshot = Math.max(r.trials + 1, Math.ceil(r.trials * 1.25));
+        post({ type: 'recall-progress', id: r.id, ...step, imagined: engine.recall_imagined() });
+      } else {
+        post({ type: 'recall-progress', id: r.id, ...step });
+      }
+    }
+    if (r.trials >= r.total) {
+      const report = engine.recall_report();
+      recall = null;
+      post({ type: 'recall-done', id: r.id, report });
+    }
+  } catch (err) {
+    recall = null;
+    post({ type: 'recall-state', id: r.id, state: 'error' });
+    reportError(err, 'recall');
+  }
+}
+
+// ---- messages -------------------------------------------------------------------------------
+
+async function start() {
+  await init({ module_or_path: new URL('./pkg/pcrnn_bg.wasm', import.meta.url) });
+  engine = new Engine();
+  const [modelText, dataText] = await Promise.all([
+    fetchText('./data/model.json'),
+    fetchText('./data/letters.json'),
+  ]);
+  let data = null;
+  if (dataText) {
+    try {
+      data = engine.load_data(dataText);
+    } catch (err) {
+      reportError(err, 'data');
+    }
+  }
+  let model = null;
+  if (modelText) {
+    try {
+      model = engine.load_model(modelText);
+      pretrainedJson = modelText;
+    } catch (err) {
+      reportError(err, 'model');
+    }
+  }
+  post({ type: 'ready', data, model, pretrained: !!pretrainedJson });
+}
+
+async function fetchText(path) {
+  try {
+    const res = await fetch(new URL(path, import.meta.url));
+    return res.ok ? await res.text() : null;
+  } catch {
+    return null;
+  }
+}
+
+async function handle(msg) {
+  switch (msg.type) {
+    case 'init':
+      await start();
+      if (msg.restoreModel) post({ type: 'model', reason: 'restored', model: engine.load_model(msg.restoreModel) });
+      return;
+    case 'train':
+      trainCommand(msg);
+      break;
+    case 'recall':
+      recallCommand(msg);
+      break;
+    case 'cancel':
+      if (recall) {
+        post({ type: 'recall-state', id: recall.id, state: 'cancelled' });
+        recall = null;
+      }
+      if (train.state === 'running') setTrainState('paused');
+      return;
+    case 'visibility':
+      hidden = msg.hidden;
+      break;
+    case 'load-model':
+      post({ type: 'model', reason: 'loaded', name: msg.name, model: engine.load_model(msg.json) });
+      return;
+    case 'load-data':
+      post({ type: 'data', name: msg.name, data: engine.load_data(msg.json) });
+      return;
+    case 'use-pretrained':
+      if (!pretrainedJson) throw new Error('no pretrained model was found next to this page');
+      post({ type: 'model', reason: 'pretrained', model: engine.load_model(pretrainedJson) });
+      return;
+    case 'export-model':
+      post({ type: 'exported', json: engine.export_model() });
+      return;
+    case 'fresh-seed':
+      post({ type: 'seed', seed: fresh_seed() });
+      return;
+    default:
+      throw new Error(`unknown command ${msg.type}`);
+  }
+  loop();
+}
+
+self.onmessage = async (event) => {
+  const msg = event.data;
+  try {
+    await handle(msg);
+  } catch (err) {
+    reportError(err, msg.type);
+  }
+};
