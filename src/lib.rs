@@ -2,6 +2,9 @@
 //! and recalls drawn ones. The core knows nothing of the web; `wasm` is a thin binding layer.
 //!
 //! Module map (DESIGN.md §5):
+//! - [`activation`] a vectorisable tanh for the hot loops
+//! - [`adam`]     Adam with PyTorch's coupled weight decay
+//! - [`dataset`]  a checked set of labelled trajectories
 //! - [`network`]  §1 the PC-RNN-HC-A step: parameters, initialisation, generation and inference
 //! - [`prior`]    §1 the Gaussian-mixture prior on the hidden causes
 //! - [`train`]    §2 backpropagation through time and Adam
@@ -11,6 +14,7 @@
 //! - [`formats`]  §4 JSON in and out, with validation
 //! - [`noise`]    the seeded random stream (fixed by its algorithm)
 
+pub mod activation;
 pub mod adam;
 pub mod dataset;
 pub mod formats;
@@ -21,3 +25,6 @@ pub mod prior;
 pub mod retrieve;
 pub mod stroke;
 pub mod train;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

@@ -6,6 +6,7 @@
 use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
+use crate::activation::tanh_into;
 use crate::noise::Noise;
 use crate::prior::MixturePrior;
 
@@ -138,11 +139,10 @@ impl Network {
         }
     }
 
-    /// h_prior = (1 - 1/tau) h + (1/tau) (W_r tanh(h) + W_c c + b_r), writing tanh(h) on the way.
-    pub fn top_down(&self, h: &Mat, c: &Mat, tanh_h: &mut Mat, h_prior: &mut Mat) {
+    /// h_prior = (1 - 1/tau) h + (1/tau) (W_r tanh(h) + W_c c + b_r), given tanh(h).
+    pub fn top_down(&self, h: &Mat, tanh_h: &Mat, c: &Mat, h_prior: &mut Mat) {
         let p = &self.params;
         let leak = 1.0 - 1.0 / self.tau;
-        tanh_h.zip_apply(h, |t, h| *t = h.tanh());
         h_prior.gemm(1.0, &p.w_r, tanh_h, 0.0);
         h_prior.gemm(1.0, &p.w_c, c, 1.0);
         for mut column in h_prior.column_iter_mut() {
@@ -153,7 +153,7 @@ impl Network {
 
     /// x_pred = W_o tanh(h_prior) + b_o, writing tanh(h_prior) on the way.
     pub fn predict(&self, h_prior: &Mat, tanh_prior: &mut Mat, x_pred: &mut Mat) {
-        tanh_prior.zip_apply(h_prior, |t, h| *t = h.tanh());
+        tanh_into(tanh_prior.as_mut_slice(), h_prior.as_slice());
         x_pred.gemm(1.0, &self.params.w_o, tanh_prior, 0.0);
         for mut column in x_pred.column_iter_mut() {
             column += &self.params.b_o;
@@ -172,7 +172,8 @@ impl Network {
         buf: &mut StepBuffers,
     ) {
         let State { h, c } = state;
-        self.top_down(h, c, &mut buf.tanh_h, &mut buf.h_prior);
+        tanh_into(buf.tanh_h.as_mut_slice(), h.as_slice());
+        self.top_down(h, &buf.tanh_h, c, &mut buf.h_prior);
         self.predict(&buf.h_prior, &mut buf.tanh_prior, &mut buf.x_pred);
         buf.error.copy_from(&buf.x_pred);
         buf.error -= x_t;

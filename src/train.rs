@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::activation::tanh_into;
 use crate::adam::{Adam, AdamConfig};
 use crate::dataset::{DataSet, time_major};
 use crate::model::{Model, TrainingSummary};
@@ -276,17 +277,19 @@ impl Trainer {
         let p = self.data.len();
         let net = &self.network;
         let hist = &mut self.history;
+        let buf = &mut hist.step;
         hist.h.copy_from(&net.initial_states(p));
-        let h0_tanh = hist.h.map(f64::tanh);
-        hist.tanh_h.columns_mut(0, p).copy_from(&h0_tanh);
+        tanh_into(buf.tanh_h.as_mut_slice(), hist.h.as_slice());
+        hist.tanh_h.columns_mut(0, p).copy_from(&buf.tanh_h);
         for (t, x_t) in self.targets.iter().enumerate() {
-            let buf = &mut hist.step;
-            net.top_down(&hist.h, &self.causes, &mut buf.tanh_h, &mut buf.h_prior);
+            net.top_down(&hist.h, &buf.tanh_h, &self.causes, &mut buf.h_prior);
             net.predict(&buf.h_prior, &mut buf.tanh_prior, &mut buf.x_pred);
+            // Without inference h = h_prior, so tanh(h_prior) is next step's tanh(h).
             hist.h.copy_from(&buf.h_prior);
+            std::mem::swap(&mut buf.tanh_h, &mut buf.tanh_prior);
             hist.tanh_h
                 .columns_mut((t + 1) * p, p)
-                .copy_from(&buf.tanh_prior);
+                .copy_from(&buf.tanh_h);
             let mut e = hist.errors.columns_mut(t * p, p);
             e.copy_from(&buf.x_pred);
             e -= x_t;
@@ -318,6 +321,7 @@ impl Trainer {
         let mut d_pre = Mat::zeros(n_h, steps * p);
         let mut g = Mat::zeros(n_h, p);
         let mut through_recurrence = Mat::zeros(n_h, p);
+        let w_r_transposed = params.w_r.transpose();
         for t in (1..=steps).rev() {
             let block = (t - 1) * p;
             // g += (W_o^T dL/dx_t) * (1 - tanh(h_t)^2)
@@ -332,7 +336,7 @@ impl Trainer {
             d_pre_t.copy_from(&g);
             d_pre_t /= tau;
             // dL/dh_{t-1} = (1 - 1/tau) g + (W_r^T dL/dpre_t) * (1 - tanh(h_{t-1})^2)
-            through_recurrence.gemm_tr(1.0, &params.w_r, &d_pre.columns(block, p), 0.0);
+            through_recurrence.gemm(1.0, &w_r_transposed, &d_pre.columns(block, p), 0.0);
             for ((g, &rec), &th) in g
                 .iter_mut()
                 .zip(through_recurrence.iter())
