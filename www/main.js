@@ -403,16 +403,18 @@ $('#copy-embed').addEventListener('click', async () => {
   }
 });
 
+// `?embed=<panel>` shows one panel fitted to its frame; the recall panel comes with its map.
+const EMBEDS = { recall: ['recall', 'map'], map: ['map'], loss: ['loss'], letters: ['letters'], settings: ['settings'] };
 const embed = new URLSearchParams(location.search).get('embed');
 if (embed) {
-  const panel = document.querySelector(`.panel[data-panel="${CSS.escape(embed)}"]`);
-  if (panel) {
-    document.body.classList.add('embed');
-    panel.classList.add('embedded');
+  const names = EMBEDS[embed];
+  if (names) {
+    document.body.classList.add('embed', names.length === 1 ? 'single' : 'pair');
+    for (const name of names) $(`.panel[data-panel="${name}"]`).classList.add('embedded');
     const credit = document.createElement('p');
     credit.className = 'embed-credit';
     credit.textContent = 'PC-RNN letters — runs entirely in your browser.';
-    panel.append(credit);
+    $(`.panel[data-panel="${names[0]}"]`).append(credit);
   } else {
     showError(`There is no panel called “${embed}” to embed; showing the whole page.`);
   }

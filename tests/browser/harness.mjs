@@ -53,6 +53,9 @@ export async function openPage(env, { viewport = { width: 1280, height: 900 }, q
   });
   page.on('pageerror', (err) => log.errors.push(String(err)));
   context.on('request', (req) => log.requests.push(req.url()));
+  context.on('response', (res) => {
+    if (res.status() >= 400) log.errors.push(`HTTP ${res.status()} for ${res.url()}`);
+  });
   const t0 = Date.now();
   await page.goto(env.url + query + hash);
   await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });

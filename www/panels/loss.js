@@ -44,7 +44,7 @@ export function createLossPanel(canvas) {
       const msg = state.model?.final_loss != null
         ? `Pretrained model: loss ${state.model.final_loss.toPrecision(3)} after ${state.model.iterations} iterations. Press ▶ to train anew.`
         : 'Press ▶ or “Train from scratch” to watch the network learn.';
-      text(ctx, msg, m.l + pw / 2, m.t + ph / 2, { color: COLORS.muted, size: 12, align: 'center', baseline: 'middle' });
+      wrapped(ctx, msg, m.l + pw / 2, m.t + ph / 2, pw - 16);
       return;
     }
     ctx.strokeStyle = COLORS.accent;
@@ -71,4 +71,22 @@ export function createLossPanel(canvas) {
     }
   }
   return { render };
+}
+
+/** Centred text, broken into lines that fit `width`. */
+function wrapped(ctx, msg, x, y, width) {
+  ctx.font = '12px system-ui, sans-serif';
+  const lines = [];
+  let line = '';
+  for (const word of msg.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (ctx.measureText(next).width > width && line) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = next;
+    }
+  }
+  lines.push(line);
+  lines.forEach((l, i) => text(ctx, l, x, y + (i - (lines.length - 1) / 2) * 16, { color: COLORS.muted, size: 12, align: 'center', baseline: 'middle' }));
 }

@@ -1,5 +1,5 @@
 // The 2-D map of hidden causes: one + per memory with its letter, and the recall paths of the
-// random starts, one dot per trial (the seed's third and fourth figures, animated).
+// random starts, one point per trial (the seed's third and fourth figures, animated).
 import { COLORS, fit, text, startColor, onResize } from './canvas.js';
 
 export function createMapPanel(canvas) {
@@ -58,22 +58,27 @@ export function createMapPanel(canvas) {
         const pts = path.slice(0, shown + 1);
         if (!pts.length) return;
         const color = startColor(k);
-        ctx.strokeStyle = color;
-        ctx.globalAlpha = 0.55;
-        ctx.lineWidth = 1.2;
-        ctx.beginPath();
-        pts.forEach((p, i) => {
-          const [x, y] = P(p);
-          if (i) ctx.lineTo(x, y);
-          else ctx.moveTo(x, y);
-        });
-        ctx.stroke();
-        ctx.globalAlpha = 0.7;
+        // The whole path faintly, and the last few trials as a bright tail, so the motion reads
+        // even when the noise makes the cause jump about.
+        const TAIL = 25;
+        const line = (from, alpha, width) => {
+          ctx.globalAlpha = alpha;
+          ctx.strokeStyle = color;
+          ctx.lineWidth = width;
+          ctx.beginPath();
+          for (let i = from; i < pts.length; i++) {
+            const [x, y] = P(pts[i]);
+            if (i > from) ctx.lineTo(x, y);
+            else ctx.moveTo(x, y);
+          }
+          ctx.stroke();
+        };
+        line(0, 0.14, 1);
+        line(Math.max(0, pts.length - TAIL), 0.75, 1.4);
         ctx.fillStyle = color;
-        // Dots for the first trials (where the path moves most); later ones pile up at the end.
-        const dots = Math.min(pts.length, 60);
-        for (let i = 0; i < dots; i++) {
+        for (let i = Math.max(0, pts.length - TAIL); i < pts.length; i++) {
           const [x, y] = P(pts[i]);
+          ctx.globalAlpha = 0.3 + 0.6 * ((i - pts.length + TAIL) / TAIL);
           ctx.beginPath();
           ctx.arc(x, y, 2.2, 0, 2 * Math.PI);
           ctx.fill();

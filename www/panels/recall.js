@@ -144,7 +144,7 @@ export function createRecallPanel(root, { onStroke, onClear }) {
       posteriorEl.replaceChildren(
         ...letters.map(() => {
           const bar = document.createElement('div');
-          bar.className = 'bar';
+          bar.className = 'pbar';
           const track = document.createElement('span');
           track.className = 'track';
           const fill = document.createElement('span');
@@ -159,7 +159,7 @@ export function createRecallPanel(root, { onStroke, onClear }) {
     }
     [...posteriorEl.children].forEach((bar, i) => {
       bar.lastChild.textContent = letters[i];
-      bar.firstChild.firstChild.style.height = `${Math.round(100 * (values[i] ?? 0))}%`;
+      bar.firstChild.firstChild.style.height = `${Math.round(48 * (values[i] ?? 0))}px`;
       bar.classList.toggle('top', i === top);
       bar.title = `${letters[i]}: ${((values[i] ?? 0) * 100).toFixed(1)}%`;
     });

@@ -103,7 +103,7 @@ export function buildFields(container, fields, onChange, onDice) {
   return {
     render({ settings }) {
       for (const [key, input] of Object.entries(inputs)) {
-        if (document.activeElement !== input && Number(input.value) !== settings[key]) input.value = String(settings[key]);
+        if (document.activeElement !== input && input.value !== String(settings[key])) input.value = String(settings[key]);
       }
     },
   };
