@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::dataset::{DataSet, check_label};
 use crate::model::{Model, TrainingSummary};
-use crate::network::{Dims, Mat, Network, Params, Vector};
+use crate::network::{Dims, MAX_WEIGHT, Mat, Network, Params, Vector};
 use crate::retrieve::RecallSettings;
 use crate::stroke::Frame;
 
@@ -200,9 +200,6 @@ fn vector(name: &str, raw: &[f64], len: usize) -> Result<Vector, String> {
     finite(name, raw.iter())?;
     Ok(Vector::from_column_slice(raw))
 }
-
-/// Weights this large make tanh saturate everywhere: a broken file, not a model.
-const MAX_WEIGHT: f64 = 1e4;
 
 fn finite<'a>(name: &str, mut values: impl Iterator<Item = &'a f64>) -> Result<(), String> {
     if values.any(|v| !v.is_finite() || v.abs() > MAX_WEIGHT) {

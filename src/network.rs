@@ -13,6 +13,10 @@ use crate::prior::MixturePrior;
 pub type Mat = DMatrix<f64>;
 pub type Vector = DVector<f64>;
 
+/// No trained weight or cause comes near this; beyond it tanh saturates everywhere and the
+/// model is broken, whether by a diverging run or a bad file.
+pub const MAX_WEIGHT: f64 = 1e4;
+
 /// Sizes of the hidden causes `c`, the hidden state `h` and the output `x`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dims {

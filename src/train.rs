@@ -7,7 +7,7 @@ use crate::activation::tanh_into;
 use crate::adam::{Adam, AdamConfig};
 use crate::dataset::{DataSet, time_major};
 use crate::model::{Model, TrainingSummary};
-use crate::network::{Dims, Mat, Network, Params, StepBuffers};
+use crate::network::{Dims, MAX_WEIGHT, Mat, Network, Params, StepBuffers};
 use crate::noise::Noise;
 use crate::retrieve::RecallSettings;
 
@@ -85,7 +85,7 @@ impl fmt::Display for TrainError {
             TrainError::Config(why) => write!(f, "invalid training setting: {why}"),
             TrainError::Diverged { iteration, loss } => write!(
                 f,
-                "training diverged at iteration {iteration} (loss {loss}); the last good parameters are kept — try a smaller learning rate"
+                "training diverged at iteration {iteration} (loss {loss}) and stopped with the last good parameters; a smaller learning rate may help"
             ),
         }
     }
@@ -120,6 +120,8 @@ pub struct Trainer {
     config: TrainConfig,
     losses: Vec<f64>,
     history: History,
+    /// The parameters and causes before the last update: their loss was finite.
+    last_good: Option<(Params, Mat)>,
 }
 
 impl Trainer {
@@ -200,6 +202,7 @@ impl Trainer {
             config: config.clone(),
             losses: Vec::new(),
             history,
+            last_good: None,
         }
     }
 
@@ -223,24 +226,20 @@ impl Trainer {
             .collect()
     }
 
-    /// One iteration: loss, gradients, Adam. A non-finite loss or gradient leaves every
-    /// parameter as it was and returns `Diverged`.
+    /// One iteration: loss, gradients, Adam. If the loss or a gradient is not finite, or the
+    /// update throws a parameter beyond [`MAX_WEIGHT`], returns `Diverged` with the parameters
+    /// put back as they were before the last update (the last whose loss was finite).
     pub fn step(&mut self) -> Result<f64, TrainError> {
         let (loss, grads) = self.loss_and_gradients();
-        let finite = |m: &Mat| m.iter().all(|v| v.is_finite());
         let g = &grads.params;
-        let all_finite = loss.is_finite()
-            && finite(&g.w_o)
-            && finite(&g.w_c)
-            && finite(&g.w_r)
-            && finite(&grads.causes)
+        let gradients = [&g.w_o, &g.w_c, &g.w_r, &grads.causes];
+        let finite = loss.is_finite()
+            && gradients.iter().all(|m| m.iter().all(|v| v.is_finite()))
             && g.b_o.iter().chain(g.b_r.iter()).all(|v| v.is_finite());
-        if !all_finite {
-            return Err(TrainError::Diverged {
-                iteration: self.losses.len() + 1,
-                loss,
-            });
+        if !finite {
+            return Err(self.diverged(loss));
         }
+        self.remember_good();
         let p = &mut self.network.params;
         self.adam.step(
             &mut [
@@ -260,8 +259,37 @@ impl Trainer {
                 grads.causes.as_slice(),
             ],
         );
+        let p = &self.network.params;
+        let sane = |v: &f64| v.abs() <= MAX_WEIGHT;
+        let tensors = [&p.w_o, &p.w_c, &p.w_r, &self.causes];
+        if !(tensors.iter().all(|m| m.iter().all(sane))
+            && p.b_o.iter().chain(p.b_r.iter()).all(sane))
+        {
+            return Err(self.diverged(loss));
+        }
         self.losses.push(loss);
         Ok(loss)
+    }
+
+    fn remember_good(&mut self) {
+        match &mut self.last_good {
+            Some((params, causes)) => {
+                params.clone_from(&self.network.params);
+                causes.clone_from(&self.causes);
+            }
+            None => self.last_good = Some((self.network.params.clone(), self.causes.clone())),
+        }
+    }
+
+    fn diverged(&mut self, loss: f64) -> TrainError {
+        if let Some((params, causes)) = &self.last_good {
+            self.network.params.clone_from(params);
+            self.causes.clone_from(causes);
+        }
+        TrainError::Diverged {
+            iteration: self.losses.len() + 1,
+            loss,
+        }
     }
 
     /// Runs up to `iterations` steps; stops early (keeping the good ones) if training diverges.

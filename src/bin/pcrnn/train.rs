@@ -82,7 +82,7 @@ pub fn run(args: &TrainArgs) -> Result<(), String> {
     std::fs::write(&args.out, model_to_json(&model))
         .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
     if let Some(e) = failure {
-        return Err(format!("{e}; they were saved to {}", args.out.display()));
+        return Err(format!("{e} (saved to {})", args.out.display()));
     }
     let final_loss = trainer.losses().last().copied().unwrap_or(f64::NAN);
     if args.json {

@@ -1,0 +1,158 @@
+//! The `pcrnn` command line: the contract of DESIGN.md §6, and one-sentence errors.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn pcrnn(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pcrnn"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pcrnn-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn last_json_line(out: &Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(stdout.lines().last().unwrap_or("")).unwrap()
+}
+
+fn small_set() -> PathBuf {
+    let path = scratch("set.json");
+    let line = |k: f64| -> Vec<[f64; 2]> {
+        (0..20)
+            .map(|t| [t as f64 * 0.05, (k * t as f64 * 0.3).sin()])
+            .collect()
+    };
+    let json = serde_json::json!({"labels": ["a", "b"], "trajectories": [line(1.0), line(-0.5)]});
+    std::fs::write(&path, json.to_string()).unwrap();
+    path
+}
+
+fn fails_with(out: &Output, expected: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "must fail: {stderr}");
+    assert!(
+        stderr.contains(expected),
+        "stderr {stderr:?} should mention {expected:?}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "one sentence: {stderr:?}");
+    assert!(!stderr.contains("panicked"), "no panic: {stderr}");
+}
+
+#[test]
+fn train_then_retrieve_report_json() {
+    let data = small_set();
+    let model = scratch("model.json");
+    let out = pcrnn(&[
+        "train",
+        "--data",
+        data.to_str().unwrap(),
+        "--iters",
+        "50",
+        "--out",
+        model.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = last_json_line(&out);
+    assert_eq!(report["iters"], 50);
+    assert!(report["final_loss"].as_f64().unwrap() > 0.0 && report["seconds"].is_number());
+
+    let out = pcrnn(&[
+        "retrieve",
+        "--model",
+        model.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--trials",
+        "5",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = last_json_line(&out);
+    for key in ["accuracy_per_start", "accuracy_best_of_starts", "seconds"] {
+        assert!(report[key].is_number(), "{key} in {report}");
+    }
+    assert_eq!(report["targets"], 2);
+    assert_eq!(report["predictions"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn bad_arguments_and_files_get_one_sentence() {
+    let data = small_set();
+    let data = data.to_str().unwrap();
+    let out = scratch("never.json");
+    let out = out.to_str().unwrap();
+    fails_with(
+        &pcrnn(&["train", "--data", data, "--iters", "0", "--out", out]),
+        "--iters",
+    );
+    fails_with(
+        &pcrnn(&["train", "--data", data, "--out", out, "--frobnicate"]),
+        "--frobnicate",
+    );
+    fails_with(
+        &pcrnn(&["train", "--data", "/no/such/file.json", "--out", out]),
+        "cannot read /no/such/file.json",
+    );
+    let broken = scratch("broken.json");
+    std::fs::write(
+        &broken,
+        "{\"labels\": [\"a\"], \"trajectories\": [[[0, 0], [1",
+    )
+    .unwrap();
+    fails_with(
+        &pcrnn(&["train", "--data", broken.to_str().unwrap(), "--out", out]),
+        "not valid",
+    );
+    fails_with(
+        &pcrnn(&[
+            "retrieve",
+            "--model",
+            broken.to_str().unwrap(),
+            "--data",
+            data,
+        ]),
+        "not valid",
+    );
+    fails_with(
+        &pcrnn(&["retrieve", "--model", data, "--data", data]),
+        "not a pcrnn model",
+    );
+    fails_with(
+        &pcrnn(&["train", "--data", data, "--out", out, "--lr=-1"]),
+        "learning rate",
+    );
+}
+
+#[test]
+fn diverging_training_stops_and_keeps_the_last_good_parameters() {
+    let data = small_set();
+    let model = scratch("diverged.json");
+    let out = pcrnn(&[
+        "train",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        model.to_str().unwrap(),
+        "--lr",
+        "1e300",
+    ]);
+    fails_with(&out, "diverged");
+    let saved = std::fs::read_to_string(&model).unwrap();
+    let parsed = pcrnn::formats::parse_model(&saved).expect("the last good parameters load");
+    assert!(parsed.network.params.w_r.iter().all(|v| v.is_finite()));
+}
