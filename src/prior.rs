@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::activation::exp_nonpositive;
 use crate::network::Mat;
 
 /// How the mixture weights are computed.
@@ -38,7 +39,7 @@ impl MixturePrior<'_> {
                 let max = weights.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
                 let mut total = 0.0;
                 for w in weights.iter_mut() {
-                    *w = (*w - max).exp();
+                    *w = exp_nonpositive(*w - max);
                     total += *w;
                 }
                 weights.iter_mut().for_each(|w| *w /= total);
