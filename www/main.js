@@ -102,7 +102,7 @@ function onMessage(msg) {
       if (msg.id !== rec?.id) return;
       rec.report = msg.report;
       rec.computed = true;
-      rec.ms = performance.now() - rec.t0;
+      rec.ms = msg.ms; // the engine's time, from the stroke to the readout
       if (rec.kind === 'stroke') rec.circle = nearestMemory(rec);
       break;
     }
@@ -178,6 +178,10 @@ function startRecall(source) {
     revealed: false,
   };
   hideError();
+  // Say "running" at once (not at the next frame), so nobody reads the last result as this one's.
+  const result = $('[data-testid="retrieval-result"]');
+  result.dataset.state = 'running';
+  delete result.dataset.letter;
   send({ type: 'recall', id, source, settings: recallSettings(state.settings), seed: state.settings.seed });
   update();
 }

@@ -166,7 +166,7 @@ function recallCommand({ id, source, settings, seed }) {
   let start;
   if (source.kind === 'letter') start = engine.recall_letter(source.index, settings, seed);
   else start = engine.recall_stroke(Float64Array.from(source.points.flat()), settings, seed);
-  recall = { id, trials: 0, total: settings.trials, nextSnapshot: 1 };
+  recall = { id, trials: 0, total: settings.trials, nextSnapshot: 1, t0: performance.now() };
   post({ type: 'recall-start', id, ...start });
 }
 
@@ -189,7 +189,7 @@ function recallChunk() {
     if (r.trials >= r.total) {
       const report = engine.recall_report();
       recall = null;
-      post({ type: 'recall-done', id: r.id, report });
+      post({ type: 'recall-done', id: r.id, report, ms: performance.now() - r.t0 });
     }
   } catch (err) {
     recall = null;

@@ -61,7 +61,7 @@ test('embed mode shows one panel fitted to a small frame', async () => {
     assert.ok(await page.locator(`.panel[data-panel="${panel}"]`).isVisible(), `${panel} panel is shown`);
     const expected = panel === 'recall' ? 2 : 1; // the recall panel comes with its map
     assert.equal(await page.locator('.panel:visible').count(), expected, 'only that panel is shown');
-    assert.equal(await page.locator('header.top').isVisible(), false);
+    assert.equal(await page.locator('header.masthead').isVisible(), false);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 360, `no horizontal scrolling (${width}px)`);
     assert.deepEqual(log.errors, []);

@@ -4,10 +4,13 @@ import { COLORS, fit, bounds, frame, trajectory, text, onResize } from './canvas
 
 export function createLettersPanel(canvas) {
   let last = null;
-  onResize(canvas, () => last && render(last));
+  let drawn = [];
+  onResize(canvas, () => last && render(last, true));
 
-  function render(state) {
+  function render(state, force = false) {
     last = state;
+    if (!force && drawn[0] === state.model && drawn[1] === state.data) return;
+    drawn = [state.model, state.data];
     const { ctx, w, h } = fit(canvas);
     const model = state.model;
     const data = state.data;

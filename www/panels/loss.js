@@ -3,11 +3,15 @@ import { COLORS, fit, text, onResize } from './canvas.js';
 
 export function createLossPanel(canvas) {
   let last = null;
-  const draw = () => last && render(last);
-  onResize(canvas, draw);
+  let drawn = null;
+  onResize(canvas, () => last && render(last, true));
 
-  function render(state) {
+  function render(state, force = false) {
     last = state;
+    const t = state.train;
+    const key = [t.losses.length, t.losses.at(-1), state.model?.final_loss, state.settings.iterations].join();
+    if (key === drawn && !force) return;
+    drawn = key;
     const { ctx, w, h } = fit(canvas);
     const losses = state.train.losses;
     const m = { l: 46, r: 12, t: 10, b: 30 };

@@ -4,10 +4,15 @@ import { COLORS, fit, text, startColor, onResize } from './canvas.js';
 
 export function createMapPanel(canvas) {
   let last = null;
-  onResize(canvas, () => last && render(last));
+  let drawn = [];
+  onResize(canvas, () => last && render(last, true));
 
-  function render(state) {
+  function render(state, force = false) {
     last = state;
+    const rec = state.recall;
+    const key = [state.model, rec, rec && Math.floor(rec.shown), rec?.circle, rec?.paths?.length];
+    if (!force && key.every((v, i) => v === drawn[i])) return;
+    drawn = key;
     const { ctx, w, h } = fit(canvas);
     const model = state.model;
     const mus = model?.mus ?? [];
@@ -51,7 +56,6 @@ export function createMapPanel(canvas) {
     ctx.clip();
 
     // Recall paths, up to the trial the animation has reached.
-    const rec = state.recall;
     if (rec && rec.paths) {
       const shown = Math.floor(rec.shown);
       rec.paths.forEach((path, k) => {

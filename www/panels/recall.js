@@ -113,14 +113,18 @@ export function createRecallPanel(root, { onStroke, onClear }) {
       fig.append(canvas, cap);
       imaginedEl.append(fig);
       figures.push({ fig, canvas, label });
-      onResize(canvas, () => last && drawImagined(last));
+      onResize(canvas, () => last && drawImagined(last, true));
     }
   }
 
-  function drawImagined(state) {
+  let imaginedKey = [];
+  function drawImagined(state, force = false) {
     const rec = state.recall;
     if (!rec) return;
     const snap = rec.snapshots.findLast((s) => s.trials <= rec.shown) ?? null;
+    const key = [rec, snap, rec.revealed, rec.target];
+    if (!force && key.every((v, i) => v === imaginedKey[i])) return;
+    imaginedKey = key;
     const b = bounds([rec.target]);
     figures.forEach(({ fig, canvas, label }, k) => {
       const { ctx, w, h } = fit(canvas);
@@ -134,8 +138,12 @@ export function createRecallPanel(root, { onStroke, onClear }) {
     });
   }
 
+  let posteriorKey = [];
   function drawPosterior(state) {
     const rec = state.recall;
+    const key = [rec, rec?.revealed, state.model];
+    if (key.every((v, i) => v === posteriorKey[i])) return;
+    posteriorKey = key;
     const letters = rec?.revealed && rec.report ? rec.report.letters : state.model?.letters ?? [];
     const best = rec?.revealed && rec.report ? rec.report.runs[rec.report.best_start[0]] : null;
     const values = best ? best.posterior : letters.map(() => 0);
@@ -160,7 +168,7 @@ export function createRecallPanel(root, { onStroke, onClear }) {
     [...posteriorEl.children].forEach((bar, i) => {
       bar.lastChild.textContent = letters[i];
       bar.firstChild.firstChild.style.height = `${Math.round(48 * (values[i] ?? 0))}px`;
-      bar.classList.toggle('top', i === top);
+      bar.classList.toggle('best', i === top);
       bar.title = `${letters[i]}: ${((values[i] ?? 0) * 100).toFixed(1)}%`;
     });
     posteriorEl.setAttribute(
