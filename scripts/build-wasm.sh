@@ -30,3 +30,7 @@ echo "wasm: bindgen output $before bytes, after wasm-opt $after bytes, gzip -9 $
 mkdir -p www/data
 rm -f www/data/*.json
 if compgen -G "data/*.json" >/dev/null; then cp data/*.json www/data/; fi
+# A list of what is there, so the page asks only for files that exist (no 404s in the console).
+(cd www/data && node -e 'const fs = require("fs");
+  const files = fs.readdirSync(".").filter((f) => f.endsWith(".json") && f !== "manifest.json").sort();
+  fs.writeFileSync("manifest.json", JSON.stringify({ files }) + "\n");')

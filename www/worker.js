@@ -203,9 +203,16 @@ function recallChunk() {
 async function start() {
   await init({ module_or_path: new URL('./pkg/pcrnn_bg.wasm', import.meta.url) });
   engine = new Engine();
+  // The build lists the data files it copied; ask only for those that exist.
+  let files = ['model.json', 'letters.json'];
+  try {
+    files = JSON.parse(await fetchText('./data/manifest.json')).files ?? files;
+  } catch {
+    /* no manifest: try both */
+  }
   const [modelText, dataText] = await Promise.all([
-    fetchText('./data/model.json'),
-    fetchText('./data/letters.json'),
+    files.includes('model.json') ? fetchText('./data/model.json') : null,
+    files.includes('letters.json') ? fetchText('./data/letters.json') : null,
   ]);
   let data = null;
   if (dataText) {

@@ -89,3 +89,11 @@ export async function drawTrajectory(page, trajectory, { fill = 0.6 } = {}) {
   }
   await page.mouse.up();
 }
+
+/** Waits for a model: the pretrained one, or (if the page has none) one trained in the page. */
+export async function ensureModel(page) {
+  const source = await page.locator('#model-source').innerText();
+  if (source === 'pretrained') return;
+  await page.click('button#train');
+  await page.waitForSelector('[data-testid="train-status"][data-state="done"]', { timeout: 180_000 });
+}

@@ -1,7 +1,7 @@
 // The page loads cleanly, stays on its own origin, has its hooks, and fits small frames.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAll, openPage, screenshot } from './harness.mjs';
+import { startAll, openPage, screenshot, ensureModel } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -81,6 +81,7 @@ test('the whole page fits a 360-px phone without horizontal scrolling', async ()
 
 test('no request leaves the page origin', async () => {
   const { page, context, log } = await openPage(env);
+  await ensureModel(page);
   await page.click('button#retrieve');
   await page.waitForSelector('[data-testid="retrieval-result"][data-state="done"]', { timeout: 60_000 });
   const foreign = log.requests.filter((u) => !u.startsWith(env.url) && !u.startsWith('blob:') && !u.startsWith('data:'));

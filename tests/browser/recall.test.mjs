@@ -2,7 +2,7 @@
 // seed's own experiment (pick a training letter, press Recall) runs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAll, openPage, screenshot, letters, drawTrajectory } from './harness.mjs';
+import { startAll, openPage, screenshot, letters, drawTrajectory, ensureModel } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -13,14 +13,6 @@ after(async () => {
 });
 
 const result = (page) => page.locator('[data-testid="retrieval-result"]').evaluate((e) => ({ ...e.dataset }));
-
-/** Waits for a model: the pretrained one, or (if the page has none) one trained in the page. */
-async function ensureModel(page) {
-  const source = await page.locator('#model-source').innerText();
-  if (source === 'pretrained') return;
-  await page.click('button#train');
-  await page.waitForSelector('[data-testid="train-status"][data-state="done"]', { timeout: 180_000 });
-}
 
 async function recallDrawn(page, trajectory) {
   await drawTrajectory(page, trajectory);
