@@ -350,26 +350,28 @@ impl Trainer {
         let mut g = Mat::zeros(n_h, p);
         let mut through_recurrence = Mat::zeros(n_h, p);
         let w_r_transposed = params.w_r.transpose();
+        // Step t's columns are one contiguous run of a column-major matrix: work on slices.
+        let block_len = n_h * p;
+        let tanh_all = hist.tanh_h.as_slice();
         for t in (1..=steps).rev() {
-            let block = (t - 1) * p;
+            let block = (t - 1) * block_len..t * block_len;
+            let tanh_t = &tanh_all[block.start + block_len..block.end + block_len];
+            let tanh_prev = &tanh_all[block.clone()];
             // g += (W_o^T dL/dx_t) * (1 - tanh(h_t)^2)
             for ((g, &back), &th) in g
                 .iter_mut()
-                .zip(from_output.columns(block, p).iter())
-                .zip(tanh_after.columns(block, p).iter())
+                .zip(&from_output.as_slice()[block.clone()])
+                .zip(tanh_t)
             {
                 *g += back * (1.0 - th * th);
             }
-            let mut d_pre_t = d_pre.columns_mut(block, p);
-            d_pre_t.copy_from(&g);
-            d_pre_t /= tau;
+            let d_pre_t = &mut d_pre.as_mut_slice()[block.clone()];
+            for (d, &g) in d_pre_t.iter_mut().zip(g.iter()) {
+                *d = g / tau;
+            }
             // dL/dh_{t-1} = (1 - 1/tau) g + (W_r^T dL/dpre_t) * (1 - tanh(h_{t-1})^2)
-            through_recurrence.gemm(1.0, &w_r_transposed, &d_pre.columns(block, p), 0.0);
-            for ((g, &rec), &th) in g
-                .iter_mut()
-                .zip(through_recurrence.iter())
-                .zip(tanh_before.columns(block, p).iter())
-            {
+            through_recurrence.gemm(1.0, &w_r_transposed, &d_pre.columns((t - 1) * p, p), 0.0);
+            for ((g, &rec), &th) in g.iter_mut().zip(through_recurrence.iter()).zip(tanh_prev) {
                 *g = (1.0 - 1.0 / tau) * *g + rec * (1.0 - th * th);
             }
         }
