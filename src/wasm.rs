@@ -264,7 +264,7 @@ impl Engine {
         settings: JsValue,
         seed: u32,
     ) -> Result<JsValue, JsError> {
-        if points.len() % 3 != 0 {
+        if !points.len().is_multiple_of(3) {
             return Err(JsError::new("a stroke must be a list of (x, y, t) points"));
         }
         let samples: Vec<[f64; 3]> = points.chunks_exact(3).map(|p| [p[0], p[1], p[2]]).collect();

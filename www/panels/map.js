@@ -10,7 +10,7 @@ export function createMapPanel(canvas) {
   function render(state, force = false) {
     last = state;
     const rec = state.recall;
-    const key = [state.model, rec, rec && Math.floor(rec.shown), rec?.circle, rec?.paths?.length];
+    const key = [state.model, state.ready, rec, rec && Math.floor(rec.shown), rec?.circle, rec?.paths?.length];
     if (!force && key.every((v, i) => v === drawn[i])) return;
     drawn = key;
     const { ctx, w, h } = fit(canvas);
@@ -43,7 +43,7 @@ export function createMapPanel(canvas) {
       text(ctx, String(v), gx, oy + side + 12, { size: 10, color: COLORS.muted, align: 'center' });
       text(ctx, String(v), ox - 5, gy, { size: 10, color: COLORS.muted, align: 'right', baseline: 'middle' });
     }
-    text(ctx, 'hidden cause 1', ox + side / 2, h - 2, { size: 10, color: COLORS.muted, align: 'center' });
+    text(ctx, 'hidden cause 1', ox + side / 2, Math.min(h - 2, oy + side + 25), { size: 10, color: COLORS.muted, align: 'center' });
     ctx.save();
     ctx.translate(9, oy + side / 2);
     ctx.rotate(-Math.PI / 2);
@@ -77,7 +77,7 @@ export function createMapPanel(canvas) {
           }
           ctx.stroke();
         };
-        line(0, 0.14, 1);
+        line(0, 0.09, 1);
         line(Math.max(0, pts.length - TAIL), 0.75, 1.4);
         ctx.fillStyle = color;
         for (let i = Math.max(0, pts.length - TAIL); i < pts.length; i++) {
@@ -117,7 +117,16 @@ export function createMapPanel(canvas) {
       ctx.moveTo(x, y - 4);
       ctx.lineTo(x, y + 4);
       ctx.stroke();
-      text(ctx, labels[k] ?? '', x + 4, y - 4, { size: Math.max(12, Math.min(18, side / 28)), color: COLORS.ink });
+      // Letters as text with a white halo, legible over the paths.
+      ctx.save();
+      ctx.font = `${Math.max(12, Math.min(18, side / 28))}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = 'rgba(255,255,255,0.85)';
+      ctx.lineJoin = 'round';
+      ctx.strokeText(labels[k] ?? '', x + 4, y - 4);
+      ctx.fillStyle = COLORS.ink;
+      ctx.fillText(labels[k] ?? '', x + 4, y - 4);
+      ctx.restore();
     });
 
     // The target circled: the letter asked for, or the one recalled.
@@ -131,7 +140,10 @@ export function createMapPanel(canvas) {
       ctx.stroke();
     }
     ctx.restore();
-    if (!model) text(ctx, 'Loading the network…', w / 2, h / 2, { color: COLORS.muted, align: 'center' });
+    if (!model) {
+      const msg = state.ready ? 'No model yet: press ▶ to train one.' : 'Loading the network…';
+      text(ctx, msg, ox + side / 2, oy + side / 2, { color: COLORS.muted, align: 'center', baseline: 'middle' });
+    }
   }
   return { render };
 }
