@@ -89,3 +89,24 @@ test('no request leaves the page origin', async () => {
   assert.ok(log.requests.some((u) => u.endsWith('.wasm')), 'the engine was fetched from the page origin');
   await context.close();
 });
+
+test('the model downloads as JSON and loads back; a bad file is refused with a message', async () => {
+  const { page, context, log } = await openPage(env);
+  await ensureModel(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-model')]);
+  const file = await download.path();
+  const json = JSON.parse(await (await import('node:fs/promises')).readFile(file, 'utf8'));
+  assert.equal(json.format, 'pcrnn-model');
+  await page.setInputFiles('#upload-model', file);
+  await page.waitForFunction(() => document.querySelector('#model-source').textContent.startsWith('loaded'));
+  await page.setInputFiles('#upload-model', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "pcrnn-model", "version": 1, "dims": ') });
+  const error = page.locator('[data-testid="error"]');
+  await error.waitFor({ state: 'visible' });
+  console.log(`# a truncated model file is answered with: ${(await page.locator('#error-text').innerText()).trim()}`);
+  // The model that was there is still there and still recalls.
+  assert.match(await page.locator('#model-source').innerText(), /^loaded/);
+  await page.click('button#retrieve');
+  await page.waitForSelector('[data-testid="retrieval-result"][data-state="done"]', { timeout: 60_000 });
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
