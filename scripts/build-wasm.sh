@@ -16,6 +16,7 @@ rm -rf www/pkg.tmp
 wasm-bindgen --target web --no-typescript --out-dir www/pkg.tmp "$raw"
 bg=www/pkg.tmp/pcrnn_bg.wasm
 before=$(stat -c %s "$bg")
+before_gz=$(gzip -9 -c "$bg" | wc -c)
 # Rust's wasm32 target emits these post-MVP features by default; wasm-opt must be told.
 node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
@@ -24,7 +25,7 @@ mv "$bg.opt" "$bg"
 after=$(stat -c %s "$bg")
 gz=$(gzip -9 -c "$bg" | wc -c)
 rm -rf www/pkg && mv www/pkg.tmp www/pkg
-echo "wasm: bindgen output $before bytes, after wasm-opt $after bytes, gzip -9 $gz bytes" >&2
+echo "wasm: bindgen output $before bytes ($before_gz gzipped), after wasm-opt -O3 $after bytes ($gz gzipped)" >&2
 
 # The page loads its model and letters from ./data/ (relative, so dist/ works under any sub-path).
 mkdir -p www/data
