@@ -10,6 +10,7 @@
 //! - [`train`]    §2 backpropagation through time and Adam
 //! - [`retrieve`] §3 memory retrieval: trials, paths, readout
 //! - [`stroke`]   §4 drawn strokes into the model's frame
+//! - [`simulate`] drawn versions of letters (pose, hand speed, pointer events) to measure recall
 //! - [`model`]    a trained model: network, memories, labels, frame, recall settings
 //! - [`formats`]  §4 JSON in and out, with validation
 //! - [`noise`]    the seeded random stream (fixed by its algorithm)
@@ -23,6 +24,7 @@ pub mod network;
 pub mod noise;
 pub mod prior;
 pub mod retrieve;
+pub mod simulate;
 pub mod stroke;
 pub mod train;
 

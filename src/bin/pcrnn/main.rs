@@ -5,7 +5,11 @@ mod progress;
 #[cfg(not(target_arch = "wasm32"))]
 mod retrieve;
 #[cfg(not(target_arch = "wasm32"))]
+mod simulate;
+#[cfg(not(target_arch = "wasm32"))]
 mod train;
+#[cfg(not(target_arch = "wasm32"))]
+mod tune;
 
 #[cfg(not(target_arch = "wasm32"))]
 use clap::{Parser, Subcommand};
@@ -29,6 +33,10 @@ enum Command {
     Train(train::TrainArgs),
     /// Recall the letters of a data set or of drawn strokes from a trained model (DESIGN.md §3).
     Retrieve(retrieve::RetrieveArgs),
+    /// Draw the letters of a data set as a visitor would: a strokes file of simulated drawings.
+    Simulate(simulate::SimulateArgs),
+    /// Search the recall settings that best recall simulated drawings; report on held-out ones.
+    Tune(tune::TuneArgs),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -51,6 +59,8 @@ fn main() {
     let outcome = match cli.command {
         Command::Train(args) => train::run(&args),
         Command::Retrieve(args) => retrieve::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
+        Command::Tune(args) => tune::run(&args),
     };
     if let Err(message) = outcome {
         eprintln!("error: {message}");
