@@ -39,14 +39,8 @@ pub fn exp_nonpositive(y: f64) -> f64 {
 /// tanh is ±1 in f64.
 #[inline(always)]
 pub fn tanh(x: f64) -> f64 {
-    // Comparisons, not f64::clamp or min, so that a NaN stays a NaN for divergence checks.
-    let x = if x > 20.0 {
-        20.0
-    } else if x < -20.0 {
-        -20.0
-    } else {
-        x
-    };
+    // f64::clamp keeps a NaN a NaN (f64::min would not), for the divergence checks.
+    let x = x.clamp(-20.0, 20.0);
     let (scale, even, odd) = exp_parts(2.0 * x);
     let (minus, plus) = (scale - 1.0, scale + 1.0);
     (minus * even + plus * odd) / (plus * even + minus * odd)
