@@ -156,8 +156,12 @@ impl Kernel for Forward<'_> {
                 k: n_h,
             };
             product::<I>(&mut ws.product, p.w_r.as_slice(), n_h, &tanh_before);
-            for ((h, &rec), &drive) in ws.h.iter_mut().zip(&ws.product).zip(&ws.drive) {
-                *h = leak * *h + rate * (rec + drive);
+            // Indexed loops over slices of one length: they vectorise on every target, where
+            // deep chains of zip iterators sometimes are not inlined (wasm).
+            let (h, recurrent, drive) =
+                (&mut ws.h[..block], &ws.product[..block], &ws.drive[..block]);
+            for i in 0..block {
+                h[i] = leak * h[i] + rate * (recurrent[i] + drive[i]);
             }
             tanh_into(&mut after[..block], &ws.h);
         }
@@ -220,18 +224,13 @@ impl Kernel for Backward<'_> {
             let tanh_before = &ws.tanh_h[(t - 1) * block..][..block];
             let back_t = &ws.back[(t - 1) * block..][..block];
             let d_pre_t = &mut ws.d_pre[(t - 1) * block..][..block];
-            // d_h += (W_o^T dL/dx_t) * (1 - tanh(h_t)^2)
-            let inputs = back_t.iter().zip(tanh_t);
-            let outputs = ws
-                .d_h
-                .iter_mut()
-                .zip(d_pre_t.iter_mut())
-                .zip(&mut ws.d_pre_total);
-            for (((d, dp), total), (&back, &th)) in outputs.zip(inputs) {
-                *d += scale * back * (1.0 - th * th);
-                *dp = rate * *d;
+            // d_h += (W_o^T dL/dx_t) * (1 - tanh(h_t)^2);  dL/dpre_t = d_h / tau
+            let (d_h, total) = (&mut ws.d_h[..block], &mut ws.d_pre_total[..block]);
+            for i in 0..block {
+                d_h[i] += scale * back_t[i] * (1.0 - tanh_t[i] * tanh_t[i]);
+                d_pre_t[i] = rate * d_h[i];
                 // c is the same at every step, so its gradient gathers dL/dpre over time.
-                *total += *dp;
+                total[i] += d_pre_t[i];
             }
             // dL/dh_{t-1} = (1 - 1/tau) d_h + (W_r^T dL/dpre_t) * (1 - tanh(h_{t-1})^2)
             let d_pre_t = Columns {
@@ -239,8 +238,9 @@ impl Kernel for Backward<'_> {
                 k: n_h,
             };
             product::<I>(&mut ws.product, &ws.w_r_t, n_h, &d_pre_t);
-            for ((d, &rec), &th) in ws.d_h.iter_mut().zip(&ws.product).zip(tanh_before) {
-                *d = leak * *d + rec * (1.0 - th * th);
+            let (d_h, recurrent) = (&mut ws.d_h[..block], &ws.product[..block]);
+            for i in 0..block {
+                d_h[i] = leak * d_h[i] + recurrent[i] * (1.0 - tanh_before[i] * tanh_before[i]);
             }
         }
 

@@ -207,16 +207,16 @@ impl Network {
             n_h,
             &Columns { data: c, k: n_c },
         );
-        let columns = buf
-            .h_prior
-            .chunks_exact_mut(n_h)
-            .zip(h.chunks_exact(n_h))
-            .zip(buf.recurrent.chunks_exact(n_h))
-            .zip(buf.drive.chunks_exact(n_h));
-        for (((h_prior, h), recurrent), drive) in columns {
-            let inputs = h.iter().zip(recurrent).zip(drive).zip(p.b_r.iter());
-            for (hp, (((&h, &rec), &drive), &b)) in h_prior.iter_mut().zip(inputs) {
-                *hp = leak * h + rate * (rec + drive + b);
+        // Indexed loops over slices of one length: they vectorise on every target, where deep
+        // chains of zip iterators sometimes are not inlined (wasm).
+        let b_r = p.b_r.as_slice();
+        for j in 0..h.len() / n_h {
+            // Column j of each, sliced to exactly n_h so that the loop has no bounds checks.
+            let h_prior = &mut buf.h_prior[j * n_h..][..n_h];
+            let (h, recurrent) = (&h[j * n_h..][..n_h], &buf.recurrent[j * n_h..][..n_h]);
+            let (drive, b_r) = (&buf.drive[j * n_h..][..n_h], &b_r[..n_h]);
+            for i in 0..n_h {
+                h_prior[i] = leak * h[i] + rate * (recurrent[i] + drive[i] + b_r[i]);
             }
         }
 
@@ -262,14 +262,12 @@ impl Network {
     ) {
         let Dims { n_c, n_h, n_x } = self.dims;
         let w_c = self.params.w_c.as_slice();
-        let sequences = h
-            .chunks_exact_mut(n_h)
-            .zip(c.chunks_exact_mut(n_c))
-            .zip(buf.error_h.chunks_exact_mut(n_h))
-            .zip(buf.h_prior.chunks_exact(n_h))
-            .zip(buf.tanh_prior.chunks_exact(n_h))
-            .zip(buf.error.as_slice().chunks_exact(n_x));
-        for (((((h, c), e_h), h_prior), tanh_prior), e) in sequences {
+        for j in 0..h.len() / n_h {
+            let (h, e_h) = (&mut h[j * n_h..][..n_h], &mut buf.error_h[j * n_h..][..n_h]);
+            let h_prior = &buf.h_prior[j * n_h..][..n_h];
+            let tanh_prior = &buf.tanh_prior[j * n_h..][..n_h];
+            let c = &mut c[j * n_c..][..n_c];
+            let e = &buf.error.as_slice()[j * n_x..][..n_x];
             // h_post = h_prior - alpha_x (1 - tanh(h_prior)^2) * (W_o^T e);  e_h = h_prior - h_post
             e_h.fill(0.0);
             for (w_row, &e_d) in buf.w_o_t.chunks_exact(n_h).zip(e) {
@@ -277,8 +275,8 @@ impl Network {
                     *eh = I::mul_add(w, e_d, *eh);
                 }
             }
-            for (eh, &t) in e_h.iter_mut().zip(tanh_prior) {
-                *eh *= rates.alpha_x * (1.0 - t * t);
+            for i in 0..n_h {
+                e_h[i] *= rates.alpha_x * (1.0 - tanh_prior[i] * tanh_prior[i]);
             }
             // c = c - alpha_h W_c^T e_h
             for (value, w_column) in c.iter_mut().zip(w_c.chunks_exact(n_h)) {
@@ -292,8 +290,8 @@ impl Network {
                 }
             }
             // h = h_post
-            for ((h, &hp), &eh) in h.iter_mut().zip(h_prior).zip(&*e_h) {
-                *h = hp - eh;
+            for i in 0..n_h {
+                h[i] = h_prior[i] - e_h[i];
             }
         }
     }
