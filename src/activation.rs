@@ -49,8 +49,9 @@ pub fn tanh(x: f64) -> f64 {
 /// out[i] = tanh(input[i]).
 #[inline(always)]
 pub fn tanh_into(out: &mut [f64], input: &[f64]) {
-    for (o, &x) in out.iter_mut().zip(input) {
-        *o = tanh(x);
+    let input = &input[..out.len()];
+    for i in 0..out.len() {
+        out[i] = tanh(input[i]);
     }
 }
 

@@ -11,12 +11,19 @@ use crate::simd::Isa;
 /// Columns of the result computed together.
 const COLS: usize = 4;
 
-/// The right operand of a product, read one row (of the block's columns) at a time.
+/// The right operand of a product, B (k × n).
 pub trait RightOperand {
     /// Columns of the operand (of the result).
     fn cols(&self) -> usize;
-    /// Rows 0..k of columns j0..j0 + C, one row at a time.
-    fn rows<const C: usize>(&self, j0: usize) -> impl Iterator<Item = [f64; C]>;
+    /// The block of `out` = A B at rows i0.. and columns j0.. (see [`block`]).
+    fn block<I: Isa, const R: usize, const C: usize>(
+        &self,
+        out: &mut [f64],
+        a: &[f64],
+        m: usize,
+        i0: usize,
+        j0: usize,
+    );
 }
 
 /// A k × n matrix stored column-major.
@@ -31,17 +38,35 @@ pub struct Transposed<'a> {
     pub n: usize,
 }
 
+// The loops below index slices instead of zipping iterators: chains of iterator adapters are
+// not always inlined (in wasm builds they were not), and a call per element is ruinous here.
+
 impl RightOperand for Columns<'_> {
     fn cols(&self) -> usize {
         self.data.len() / self.k
     }
 
     #[inline(always)]
-    fn rows<const C: usize>(&self, j0: usize) -> impl Iterator<Item = [f64; C]> {
+    fn block<I: Isa, const R: usize, const C: usize>(
+        &self,
+        out: &mut [f64],
+        a: &[f64],
+        m: usize,
+        i0: usize,
+        j0: usize,
+    ) {
         let k = self.k;
-        // Slices of exactly k, so indexing them by p < k needs no bounds check.
+        // Slices of exactly k, so that indexing them by p < k needs no bounds check.
         let columns: [&[f64]; C] = std::array::from_fn(|c| &self.data[(j0 + c) * k..][..k]);
-        (0..k).map(move |p| std::array::from_fn(|c| columns[c][p]))
+        let mut acc = [[0.0; R]; C];
+        for p in 0..k {
+            let mut b_row = [0.0; C];
+            for c in 0..C {
+                b_row[c] = columns[c][p];
+            }
+            accumulate::<I, R, C>(&mut acc, &a[p * m + i0..][..R], &b_row);
+        }
+        store(out, m, i0, j0, &acc);
     }
 }
 
@@ -51,10 +76,50 @@ impl RightOperand for Transposed<'_> {
     }
 
     #[inline(always)]
-    fn rows<const C: usize>(&self, j0: usize) -> impl Iterator<Item = [f64; C]> {
-        self.data
-            .chunks_exact(self.n)
-            .map(move |row| *<&[f64; C]>::try_from(&row[j0..j0 + C]).expect("C columns"))
+    fn block<I: Isa, const R: usize, const C: usize>(
+        &self,
+        out: &mut [f64],
+        a: &[f64],
+        m: usize,
+        i0: usize,
+        j0: usize,
+    ) {
+        let n = self.n;
+        let mut acc = [[0.0; R]; C];
+        for p in 0..self.data.len() / n {
+            let b_row = &self.data[p * n + j0..][..C];
+            accumulate::<I, R, C>(&mut acc, &a[p * m + i0..][..R], b_row);
+        }
+        store(out, m, i0, j0, &acc);
+    }
+}
+
+/// acc[c][r] += a[r] b[c]: one step of the shared dimension for an R × C block.
+#[inline(always)]
+fn accumulate<I: Isa, const R: usize, const C: usize>(
+    acc: &mut [[f64; R]; C],
+    a: &[f64],
+    b: &[f64],
+) {
+    let (a, b) = (&a[..R], &b[..C]);
+    for c in 0..C {
+        for r in 0..R {
+            acc[c][r] = I::mul_add(a[r], b[c], acc[c][r]);
+        }
+    }
+}
+
+/// Writes a finished block: rows i0..i0 + R, columns j0..j0 + C of out (m rows).
+#[inline(always)]
+fn store<const R: usize, const C: usize>(
+    out: &mut [f64],
+    m: usize,
+    i0: usize,
+    j0: usize,
+    acc: &[[f64; R]; C],
+) {
+    for (c, sums) in acc.iter().enumerate() {
+        out[(j0 + c) * m + i0..][..R].copy_from_slice(sums);
     }
 }
 
@@ -92,39 +157,15 @@ fn tiles<I: Isa, const R: usize>(
     if n >= COLS {
         for j0 in starts(n, COLS) {
             for i0 in starts(m, R) {
-                block::<I, R, COLS>(out, a, m, i0, j0, b.rows::<COLS>(j0));
+                b.block::<I, R, COLS>(out, a, m, i0, j0);
             }
         }
     } else {
         for j0 in 0..n {
             for i0 in starts(m, R) {
-                block::<I, R, 1>(out, a, m, i0, j0, b.rows::<1>(j0));
+                b.block::<I, R, 1>(out, a, m, i0, j0);
             }
         }
-    }
-}
-
-/// Rows i0..i0 + R and columns j0..j0 + C of out = A B.
-#[inline(always)]
-fn block<I: Isa, const R: usize, const C: usize>(
-    out: &mut [f64],
-    a: &[f64],
-    m: usize,
-    i0: usize,
-    j0: usize,
-    b_rows: impl Iterator<Item = [f64; C]>,
-) {
-    let mut acc = [[0.0; R]; C];
-    for (a_column, b_row) in a.chunks_exact(m).zip(b_rows) {
-        let a_part: &[f64; R] = a_column[i0..i0 + R].try_into().expect("R rows");
-        for c in 0..C {
-            for r in 0..R {
-                acc[c][r] = I::mul_add(a_part[r], b_row[c], acc[c][r]);
-            }
-        }
-    }
-    for (c, sums) in acc.iter().enumerate() {
-        out[(j0 + c) * m + i0..][..R].copy_from_slice(sums);
     }
 }
 
@@ -134,17 +175,16 @@ const PARTS: usize = 8;
 /// sum_i a[i] b[i].
 #[inline(always)]
 pub fn dot<I: Isa>(a: &[f64], b: &[f64]) -> f64 {
-    assert_eq!(a.len(), b.len(), "dot lengths");
+    let b = &b[..a.len()];
     let mut parts = [0.0; PARTS];
-    let (a_main, a_tail) = a.split_at(a.len() - a.len() % PARTS);
-    let (b_main, b_tail) = b.split_at(a_main.len());
-    for (x, y) in a_main.chunks_exact(PARTS).zip(b_main.chunks_exact(PARTS)) {
+    let main = a.len() - a.len() % PARTS;
+    for i in (0..main).step_by(PARTS) {
         for l in 0..PARTS {
-            parts[l] = I::mul_add(x[l], y[l], parts[l]);
+            parts[l] = I::mul_add(a[i + l], b[i + l], parts[l]);
         }
     }
-    for (l, (x, y)) in a_tail.iter().zip(b_tail).enumerate() {
-        parts[l] = I::mul_add(*x, *y, parts[l]);
+    for i in main..a.len() {
+        parts[i - main] = I::mul_add(a[i], b[i], parts[i - main]);
     }
     add_parts(&parts)
 }
@@ -153,10 +193,14 @@ pub fn dot<I: Isa>(a: &[f64], b: &[f64]) -> f64 {
 #[inline(always)]
 pub fn sum(values: &[f64]) -> f64 {
     let mut parts = [0.0; PARTS];
-    for chunk in values.chunks(PARTS) {
-        for (part, &v) in parts.iter_mut().zip(chunk) {
-            *part += v;
+    let main = values.len() - values.len() % PARTS;
+    for i in (0..main).step_by(PARTS) {
+        for l in 0..PARTS {
+            parts[l] += values[i + l];
         }
+    }
+    for i in main..values.len() {
+        parts[i - main] += values[i];
     }
     add_parts(&parts)
 }
@@ -168,13 +212,15 @@ fn add_parts(parts: &[f64; PARTS]) -> f64 {
         + ((parts[2] + parts[6]) + (parts[3] + parts[7]))
 }
 
-/// out = the sum of the columns of `columns` (m rows each).
+/// out = the sum of the columns of `columns` (out.len() rows each).
 #[inline(always)]
 pub fn column_sum(out: &mut [f64], columns: &[f64]) {
+    let m = out.len();
     out.fill(0.0);
-    for column in columns.chunks_exact(out.len()) {
-        for (o, &x) in out.iter_mut().zip(column) {
-            *o += x;
+    for j in 0..columns.len() / m {
+        let column = &columns[j * m..][..m];
+        for i in 0..m {
+            out[i] += column[i];
         }
     }
 }

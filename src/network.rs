@@ -270,9 +270,10 @@ impl Network {
             let e = &buf.error.as_slice()[j * n_x..][..n_x];
             // h_post = h_prior - alpha_x (1 - tanh(h_prior)^2) * (W_o^T e);  e_h = h_prior - h_post
             e_h.fill(0.0);
-            for (w_row, &e_d) in buf.w_o_t.chunks_exact(n_h).zip(e) {
-                for (eh, &w) in e_h.iter_mut().zip(w_row) {
-                    *eh = I::mul_add(w, e_d, *eh);
+            for (d, &e_d) in e.iter().enumerate() {
+                let w_row = &buf.w_o_t[d * n_h..][..n_h];
+                for i in 0..n_h {
+                    e_h[i] = I::mul_add(w_row[i], e_d, e_h[i]);
                 }
             }
             for i in 0..n_h {

@@ -65,14 +65,17 @@ impl MixturePrior<'_> {
     fn weights_with(&self, c: &[f64], scratch: &mut PriorScratch) {
         let two_var = 2.0 * self.sigma_c * self.sigma_c;
         let k = scratch.weights.len();
-        let logits = &mut scratch.weights;
+        let logits = &mut scratch.weights[..k];
         logits.fill(0.0);
-        for (&x, mu) in c.iter().zip(scratch.rows.chunks_exact(k)) {
-            for (logit, &m) in logits.iter_mut().zip(mu) {
-                *logit -= (x - m) * (x - m);
+        for (q, &x) in c.iter().enumerate() {
+            let mu = &scratch.rows[q * k..][..k];
+            for i in 0..k {
+                logits[i] -= (x - mu[i]) * (x - mu[i]);
             }
         }
-        logits.iter_mut().for_each(|l| *l /= two_var);
+        for logit in logits.iter_mut() {
+            *logit /= two_var;
+        }
         match self.form {
             PriorForm::Exact => {
                 let max = max(logits);
@@ -116,10 +119,9 @@ impl MixturePrior<'_> {
 #[inline(always)]
 fn max(values: &[f64]) -> f64 {
     let mut parts = [f64::NEG_INFINITY; 8];
-    for chunk in values.chunks(8) {
-        for (m, &v) in parts.iter_mut().zip(chunk) {
-            *m = if v > *m { v } else { *m };
-        }
+    for (i, &v) in values.iter().enumerate() {
+        let m = &mut parts[i % 8];
+        *m = if v > *m { v } else { *m };
     }
     parts.into_iter().fold(f64::NEG_INFINITY, f64::max)
 }

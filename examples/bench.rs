@@ -1,0 +1,404 @@
+//! The native benchmark of issue 5, with the PyTorch reference on the same work in the same run:
+//!
+//!     cargo run --release --example bench [-- --repeats 3 --quick --no-reference]
+//!
+//! Measures 1000 training iterations on data/letters.json (20 letters × 60 steps × 50 states),
+//! retrieval of 20 targets × 4 starts × 1000 trials and of 1 target × 4 starts × 1000 trials,
+//! runs tests/reference/reference.py on the same work, and prints medians of wall and CPU
+//! time, the ratios, GFLOP/s of useful work (the matrix products, counted below), the same
+//! training at each SIMD level this CPU has, and how an iteration's cost grows with the
+//! hidden states and the sequences. CPU time is the steadier figure on a busy machine.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use pcrnn::dataset::DataSet;
+use pcrnn::formats::{model_to_json, parse_data_set};
+use pcrnn::model::Model;
+use pcrnn::retrieve::{Recall, RecallSettings};
+use pcrnn::simd::{self, Level};
+use pcrnn::train::{TrainConfig, Trainer};
+
+const ITERATIONS: usize = 1000;
+const TRIALS: usize = 1000;
+const STARTS: usize = 4;
+
+struct Options {
+    repeats: usize,
+    quick: bool,
+    reference: bool,
+}
+
+fn options() -> Result<Options, String> {
+    let mut o = Options {
+        repeats: 3,
+        quick: false,
+        reference: true,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--repeats" => {
+                o.repeats = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|&n| n > 0)
+                    .ok_or("--repeats needs a positive number")?
+            }
+            "--quick" => o.quick = true,
+            "--no-reference" => o.reference = false,
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(o)
+}
+
+/// Wall and CPU seconds of one measurement.
+#[derive(Clone, Copy, Debug, Default)]
+struct Seconds {
+    wall: f64,
+    cpu: f64,
+}
+
+/// CPU time of this (single-threaded) process in seconds, from Linux's scheduler statistics.
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(f64::NAN, |ns| ns * 1e-9)
+}
+
+fn measure(work: impl FnOnce()) -> Seconds {
+    let (wall, cpu) = (Instant::now(), cpu_seconds());
+    work();
+    Seconds {
+        wall: wall.elapsed().as_secs_f64(),
+        cpu: cpu_seconds() - cpu,
+    }
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    if n % 2 == 1 {
+        xs[n / 2]
+    } else {
+        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
+    }
+}
+
+fn medians(samples: &[Seconds]) -> Seconds {
+    Seconds {
+        wall: median(samples.iter().map(|s| s.wall).collect()),
+        cpu: median(samples.iter().map(|s| s.cpu).collect()),
+    }
+}
+
+/// Useful work of one training iteration: the matrix products per sequence and step. Forward:
+/// W_r tanh(h) (2 n_h^2), W_c c (2 n_h n_c), W_o tanh(h) (2 n_x n_h); backward: W_o^T e and
+/// dW_o (4 n_x n_h), W_r^T dL/dpre and dW_r (4 n_h^2). Elementwise work (tanh, ...) is not counted.
+fn train_flops(n_h: usize, sequences: usize, steps: usize) -> f64 {
+    let (n_h, n_c, n_x) = (n_h as f64, 2.0, 2.0);
+    let per = 6.0 * n_h * n_h + 2.0 * n_h * n_c + 6.0 * n_x * n_h;
+    per * (sequences * steps) as f64
+}
+
+/// Useful work of one retrieval trial per run: per step W_r tanh(h) (2 n_h^2), W_c c and
+/// W_c^T e_h (4 n_h n_c), W_o tanh(h_prior) and W_o^T e (4 n_x n_h). The prior is not counted.
+fn trial_flops(n_h: usize, steps: usize) -> f64 {
+    let (n_h, n_c, n_x) = (n_h as f64, 2.0, 2.0);
+    (2.0 * n_h * n_h + 4.0 * n_h * n_c + 4.0 * n_x * n_h) * steps as f64
+}
+
+fn trainer(data: &DataSet, n_h: usize) -> Trainer {
+    let config = TrainConfig {
+        n_h,
+        ..TrainConfig::default()
+    };
+    Trainer::new(data, &config).expect("the default settings are valid")
+}
+
+fn recall(model: &Model, targets: &[Vec<[f64; 2]>], trials: usize, seed: u64) -> Seconds {
+    let settings = RecallSettings {
+        trials,
+        starts: STARTS,
+        ..model.recall.clone()
+    };
+    let mut run = Recall::new(model, targets, &settings, seed).expect("valid targets");
+    let time = measure(|| {
+        run.advance(trials);
+    });
+    std::hint::black_box(run.report());
+    time
+}
+
+/// Runs the PyTorch reference; its JSON's `seconds` and `cpu_seconds`.
+fn reference(script: &Path, args: &[&str]) -> Result<(Seconds, serde_json::Value), String> {
+    let out = Command::new("python3")
+        .arg(script)
+        .args(args)
+        .arg("--json")
+        .output()
+        .map_err(|e| format!("cannot run python3: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let json: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or(""))
+        .map_err(|e| format!("reference.py printed no JSON: {e}"))?;
+    let seconds = |key: &str| json[key].as_f64().unwrap_or(f64::NAN);
+    Ok((
+        Seconds {
+            wall: seconds("seconds"),
+            cpu: seconds("cpu_seconds"),
+        },
+        json,
+    ))
+}
+
+fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::Baseline => "baseline (SSE2)",
+        Level::Avx2 => "AVX2 + FMA",
+        Level::Avx512 => "AVX-512",
+    }
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
+fn row(what: &str, ours: Seconds, theirs: Option<Seconds>, flops: f64) {
+    let gflops = |s: f64| flops / s / 1e9;
+    let mut line = format!(
+        "{what:<34} {:>8.3} s {:>8.3} s {:>7.1}",
+        ours.wall,
+        ours.cpu,
+        gflops(ours.cpu)
+    );
+    if let Some(t) = theirs {
+        line += &format!(
+            " {:>8.2} s {:>8.2} s {:>7.2} {:>6.1}x {:>6.1}x",
+            t.wall,
+            t.cpu,
+            gflops(t.cpu),
+            t.wall / ours.wall,
+            t.cpu / ours.cpu
+        );
+    }
+    println!("{line}");
+}
+
+fn main() {
+    let o = match options() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
+    };
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let letters = root.join("data/letters.json");
+    let data = parse_data_set(&std::fs::read_to_string(&letters).expect("data/letters.json"))
+        .expect("a valid data set");
+    let (sequences, steps) = (data.len(), data.steps());
+    let script = std::env::var_os("PCRNN_REFERENCE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("tests/reference/reference.py"));
+    let use_reference = o.reference && script.exists();
+    let (iterations, trials) = if o.quick {
+        (ITERATIONS / 10, TRIALS / 10)
+    } else {
+        (ITERATIONS, TRIALS)
+    };
+
+    // Ours: training, then retrieval with the trained model.
+    let mut train_times = Vec::new();
+    let mut trained = None;
+    for _ in 0..o.repeats {
+        let mut t = trainer(&data, 50);
+        train_times.push(measure(|| t.run(iterations).expect("training converges")));
+        trained = Some(t);
+    }
+    let trained = trained.expect("at least one repeat");
+    let model = trained.model(RecallSettings::default());
+    let final_loss = trained.losses().last().copied().unwrap_or(f64::NAN);
+    let all: Vec<Seconds> = (0..o.repeats)
+        .map(|r| recall(&model, &data.trajectories, trials, r as u64))
+        .collect();
+    let one: Vec<Seconds> = (0..o.repeats)
+        .map(|r| recall(&model, &data.trajectories[..1], trials, r as u64))
+        .collect();
+
+    // The reference on the same work: the same model for retrieval, one inference pass per
+    // trial (the seed adds a second pass per trial to measure errors; ours come from the first).
+    let model_file = std::env::temp_dir().join(format!("pcrnn-bench-{}.json", std::process::id()));
+    std::fs::write(&model_file, model_to_json(&model)).expect("a writable temp directory");
+    let (letters_arg, model_arg) = (letters.to_string_lossy(), model_file.to_string_lossy());
+    let (iters_arg, trials_arg) = (iterations.to_string(), trials.to_string());
+    let mut theirs: [Vec<Seconds>; 3] = Default::default();
+    let mut reference_loss = f64::NAN;
+    let mut reference_error = None;
+    if use_reference {
+        for _ in 0..o.repeats {
+            let jobs: [Vec<&str>; 3] = [
+                vec!["train", "--data", &letters_arg, "--iters", &iters_arg],
+                vec!["retrieve", "--data", &letters_arg, "--model", &model_arg],
+                vec![
+                    "retrieve",
+                    "--data",
+                    &letters_arg,
+                    "--model",
+                    &model_arg,
+                    "--targets",
+                    "1",
+                ],
+            ];
+            for (k, mut job) in jobs.into_iter().enumerate() {
+                if k > 0 {
+                    job.extend([
+                        "--trials",
+                        &trials_arg,
+                        "--no-trial-errors",
+                        "--prior",
+                        "exact",
+                    ]);
+                }
+                match reference(&script, &job) {
+                    Ok((seconds, json)) => {
+                        if k == 0 {
+                            reference_loss = json["final_loss"].as_f64().unwrap_or(f64::NAN);
+                        }
+                        theirs[k].push(seconds);
+                    }
+                    Err(e) => reference_error = Some(e),
+                }
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&model_file);
+    let theirs: Vec<Option<Seconds>> = theirs
+        .iter()
+        .map(|s| (s.len() == o.repeats).then(|| medians(s)))
+        .collect();
+
+    let train_f = train_flops(50, sequences, steps) * iterations as f64;
+    let all_f = trial_flops(50, steps) * (sequences * STARTS * trials) as f64;
+    let one_f = trial_flops(50, steps) * (STARTS * trials) as f64;
+    let level = simd::level();
+    println!(
+        "pcrnn native benchmark on {} ({} used), medians of {} repeats",
+        cpu_model(),
+        level_name(level),
+        o.repeats
+    );
+    println!(
+        "{:<34} {:>10} {:>10} {:>7} {:>10} {:>10} {:>7} {:>7} {:>7}",
+        "work",
+        "ours wall",
+        "ours CPU",
+        "GFLOP/s",
+        "torch wall",
+        "torch CPU",
+        "GFLOP/s",
+        "wall",
+        "CPU"
+    );
+    row(
+        &format!("train {iterations} iterations"),
+        medians(&train_times),
+        theirs[0],
+        train_f,
+    );
+    row(
+        &format!("recall {sequences} × {STARTS} × {trials} trials"),
+        medians(&all),
+        theirs[1],
+        all_f,
+    );
+    row(
+        &format!("recall 1 × {STARTS} × {trials} trials"),
+        medians(&one),
+        theirs[2],
+        one_f,
+    );
+    println!(
+        "useful work: training {:.1} GFLOP, recall {:.1} GFLOP (all) and {:.2} GFLOP (one); \
+         GFLOP/s from CPU time. Final loss: ours {final_loss:.5}, torch {reference_loss:.5}",
+        train_f / 1e9,
+        all_f / 1e9,
+        one_f / 1e9
+    );
+    if !use_reference {
+        println!(
+            "(no PyTorch reference: {} not found or --no-reference)",
+            script.display()
+        );
+    } else if let Some(e) = reference_error {
+        println!("(the PyTorch reference failed: {e})");
+    }
+
+    // The same training at each SIMD level this CPU has.
+    let short = if o.quick { 20 } else { 100 };
+    println!("\ntraining at each SIMD level ({short} iterations, ms per iteration, CPU time):");
+    for candidate in [Level::Baseline, Level::Avx2, Level::Avx512] {
+        simd::set_ceiling(candidate);
+        if simd::level() != candidate {
+            continue;
+        }
+        let mut t = trainer(&data, 50);
+        let time = measure(|| t.run(short).expect("training converges"));
+        println!(
+            "  {:<18} {:>7.3} ms  {:>6.1} GFLOP/s",
+            level_name(candidate),
+            time.cpu * 1e3 / short as f64,
+            train_flops(50, sequences, steps) * short as f64 / time.cpu / 1e9
+        );
+    }
+    simd::set_ceiling(Level::Avx512);
+
+    // How the cost of an iteration grows.
+    println!("\ncost of one training iteration ({short} iterations, CPU time):");
+    println!(
+        "  {:>8} {:>9} {:>11} {:>9}",
+        "states", "sequences", "ms/iter", "GFLOP/s"
+    );
+    let copies = |n: usize| -> DataSet {
+        let k = n / sequences;
+        let labels = (0..n).map(|i| data.labels[i % sequences].clone()).collect();
+        let trajectories = (0..k)
+            .flat_map(|_| data.trajectories.iter().cloned())
+            .collect();
+        DataSet::new(labels, trajectories, data.frame.clone()).expect("copies of a valid set")
+    };
+    let cases = [
+        (25, 20),
+        (50, 20),
+        (100, 20),
+        (200, 20),
+        (50, 80),
+        (50, 320),
+    ];
+    for (n_h, n) in cases {
+        let set = copies(n);
+        let mut t = trainer(&set, n_h);
+        t.run(3).expect("warm-up");
+        let time = measure(|| t.run(short).expect("training converges"));
+        println!(
+            "  {:>8} {:>9} {:>11.3} {:>9.1}",
+            n_h,
+            n,
+            time.cpu * 1e3 / short as f64,
+            train_flops(n_h, n, steps) * short as f64 / time.cpu / 1e9
+        );
+    }
+}
