@@ -1,0 +1,56 @@
+// Benchmark worker: the engine the page uses (www/pkg), timed in a Web Worker as the page's
+// worker runs it. Messages in: { repeats }; out: { results } or { error }.
+import init, { Engine } from './pkg/pcrnn.js';
+
+const TRAIN_ITERATIONS = 1000;
+const TRIALS = 1000;
+const STARTS = 4;
+
+// The recall settings the page sends: the seed's (the engine fills in what is missing).
+const settings = { trials: TRIALS, starts: STARTS };
+
+function time(work) {
+  const t0 = performance.now();
+  work();
+  return performance.now() - t0;
+}
+
+async function run(repeats) {
+  await init({ module_or_path: new URL('./pkg/pcrnn_bg.wasm', import.meta.url) });
+  const letters = await (await fetch(new URL('./data/letters.json', import.meta.url))).text();
+  const engine = new Engine();
+  const data = engine.load_data(letters);
+  const targets = data.labels.length;
+  const results = { targets, train: [], recallOne: [], recallAll: [] };
+  for (let r = 0; r < repeats; r++) {
+    engine.train_reset({ seed: 0 });
+    results.train.push(time(() => engine.train_steps(TRAIN_ITERATIONS)));
+    // One letter (as for a drawn one): 4 starts × 1000 trials in one batch.
+    results.recallOne.push(
+      time(() => {
+        engine.recall_letter(0, settings, r);
+        engine.recall_advance(TRIALS);
+        engine.recall_report();
+      }),
+    );
+    // Every training letter, one after the other, as the page recalls them.
+    results.recallAll.push(
+      time(() => {
+        for (let i = 0; i < targets; i++) {
+          engine.recall_letter(i, settings, r);
+          engine.recall_advance(TRIALS);
+          engine.recall_report();
+        }
+      }),
+    );
+  }
+  return results;
+}
+
+self.onmessage = async ({ data }) => {
+  try {
+    self.postMessage({ results: await run(data.repeats) });
+  } catch (err) {
+    self.postMessage({ error: String(err?.message ?? err) });
+  }
+};
