@@ -175,32 +175,17 @@ const PARTS: usize = 8;
 /// sum_i a[i] b[i].
 #[inline(always)]
 pub fn dot<I: Isa>(a: &[f64], b: &[f64]) -> f64 {
-    let b = &b[..a.len()];
+    // Fixed-size chunks: no bounds checks inside, so the partial sums become one vector each.
+    let (a_chunks, a_tail) = a.as_chunks::<PARTS>();
+    let (b_chunks, b_tail) = b[..a.len()].as_chunks::<PARTS>();
     let mut parts = [0.0; PARTS];
-    let main = a.len() - a.len() % PARTS;
-    for i in (0..main).step_by(PARTS) {
+    for (x, y) in a_chunks.iter().zip(b_chunks) {
         for l in 0..PARTS {
-            parts[l] = I::mul_add(a[i + l], b[i + l], parts[l]);
+            parts[l] = I::mul_add(x[l], y[l], parts[l]);
         }
     }
-    for i in main..a.len() {
-        parts[i - main] = I::mul_add(a[i], b[i], parts[i - main]);
-    }
-    add_parts(&parts)
-}
-
-/// sum_i values[i].
-#[inline(always)]
-pub fn sum(values: &[f64]) -> f64 {
-    let mut parts = [0.0; PARTS];
-    let main = values.len() - values.len() % PARTS;
-    for i in (0..main).step_by(PARTS) {
-        for l in 0..PARTS {
-            parts[l] += values[i + l];
-        }
-    }
-    for i in main..values.len() {
-        parts[i - main] += values[i];
+    for (l, (x, y)) in a_tail.iter().zip(b_tail).enumerate() {
+        parts[l] = I::mul_add(*x, *y, parts[l]);
     }
     add_parts(&parts)
 }

@@ -102,7 +102,7 @@ impl StepBuffers {
             error_h: states(),
             w_o_t: vec![0.0; dims.n_h * dims.n_x],
             prior: PriorScratch::default(),
-            pull: vec![0.0; dims.n_c],
+            pull: vec![0.0; dims.n_c * batch],
         }
     }
 }
@@ -241,11 +241,9 @@ impl Network {
         if let Some(prior) = prior.filter(|_| rates.alpha_c > 0.0) {
             // c = c + alpha_c g(c)
             prior.prepare(&mut buf.prior);
-            for c_column in c.chunks_exact_mut(n_c) {
-                prior.pull_with::<I>(c_column, &mut buf.prior, &mut buf.pull);
-                for (value, g) in c_column.iter_mut().zip(&buf.pull) {
-                    *value += rates.alpha_c * g;
-                }
+            prior.pull_batch::<I>(c, &mut buf.prior, &mut buf.pull);
+            for (value, &g) in c.iter_mut().zip(&buf.pull) {
+                *value += rates.alpha_c * g;
             }
         }
     }

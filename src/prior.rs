@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::activation::exp_nonpositive;
-use crate::dense::{self, dot, transpose_into};
+use crate::dense::transpose_into;
 use crate::network::Mat;
 use crate::simd::{Baseline, Isa};
 
@@ -27,103 +27,160 @@ pub struct MixturePrior<'a> {
     pub form: PriorForm,
 }
 
-/// Work space of the prior: the memories with one dimension per row (K numbers each, so that
-/// the loops over memories are vector loops), and a logit or weight per memory.
+/// Columns of `c` whose weights are computed together: the loops run across them.
+const BLOCK: usize = 32;
+
+/// Work space of the prior: the memories with one dimension per row (K numbers each), and
+/// per block of columns of `c` the weights (K × BLOCK, memory-major) and per-column sums.
 #[derive(Debug, Default)]
 pub struct PriorScratch {
-    rows: Vec<f64>,
+    mus: Vec<f64>,
+    c: Vec<f64>,
     weights: Vec<f64>,
+    max: Vec<f64>,
+    total: Vec<f64>,
 }
 
 impl MixturePrior<'_> {
-    /// Lays the memories out in `scratch` (before one or more calls of `pull_with`).
+    /// Lays the memories out in `scratch` (before one or more calls of `pull_batch`).
     pub fn prepare(&self, scratch: &mut PriorScratch) {
         let (n_c, k) = self.mus.shape();
-        scratch.rows.resize(n_c * k, 0.0);
-        transpose_into(&mut scratch.rows, self.mus.as_slice(), n_c);
-        scratch.weights.resize(k, 0.0);
+        scratch.mus.resize(n_c * k, 0.0);
+        transpose_into(&mut scratch.mus, self.mus.as_slice(), n_c);
+        scratch.c.resize(n_c * BLOCK, 0.0);
+        scratch.weights.resize(k * BLOCK, 0.0);
+        scratch.max.resize(BLOCK, 0.0);
+        scratch.total.resize(BLOCK, 0.0);
     }
 
     /// w_k = softmax_k(-|c - mu_k|^2 / (2 sigma_c^2)), written into `weights` (resized to K).
     pub fn weights(&self, c: &[f64], weights: &mut Vec<f64>) {
         let mut scratch = PriorScratch::default();
         self.prepare(&mut scratch);
-        self.weights_with(c, &mut scratch);
-        weights.clone_from(&scratch.weights);
+        self.weights_block(c, &mut scratch);
+        let k = self.mus.ncols();
+        weights.clear();
+        weights.extend((0..k).map(|m| scratch.weights[m * BLOCK]));
     }
 
     /// g(c) = -sum_k w_k (c - mu_k) / (2 sigma_c^2), written into `pull` (length n_c).
     pub fn pull(&self, c: &[f64], weights: &mut Vec<f64>, pull: &mut [f64]) {
         let mut scratch = PriorScratch::default();
         self.prepare(&mut scratch);
-        self.pull_with::<Baseline>(c, &mut scratch, pull);
-        weights.clone_from(&scratch.weights);
+        self.pull_batch::<Baseline>(c, &mut scratch, pull);
+        self.weights(c, weights);
     }
 
-    /// The weights of `c` into `scratch.weights` (after `prepare`).
+    /// g(c) for every column of `c` (n_c × B) into `pull` (n_c × B), after `prepare`. Since the
+    /// weights sum to one, g(c) = -(c - sum_k w_k mu_k) / (2 sigma_c^2).
     #[inline(always)]
-    fn weights_with(&self, c: &[f64], scratch: &mut PriorScratch) {
-        let two_var = 2.0 * self.sigma_c * self.sigma_c;
-        let k = scratch.weights.len();
-        let logits = &mut scratch.weights[..k];
-        logits.fill(0.0);
-        for (q, &x) in c.iter().enumerate() {
-            let mu = &scratch.rows[q * k..][..k];
-            for i in 0..k {
-                logits[i] -= (x - mu[i]) * (x - mu[i]);
-            }
-        }
-        for logit in logits.iter_mut() {
-            *logit /= two_var;
-        }
-        match self.form {
-            PriorForm::Exact => {
-                let max = max(logits);
-                for w in logits.iter_mut() {
-                    *w = exp_nonpositive(*w - max);
-                }
-                let total = dense::sum(logits);
-                logits.iter_mut().for_each(|w| *w /= total);
-            }
-            PriorForm::Seed => {
-                // The seed's float32 sum, floored terms included, then float32 ratios.
-                let floored = |logit: f64| 1e-40_f32 + (logit as f32).exp();
-                let total: f32 = logits.iter().map(|&l| floored(l)).sum();
-                for w in logits.iter_mut() {
-                    *w = (floored(*w) / total) as f64;
-                }
-            }
-        }
-    }
-
-    /// [`MixturePrior::pull`] for the hot loop, after `prepare`:
-    /// g(c) = -(c sum_k w_k - sum_k w_k mu_k) / (2 sigma_c^2), two sums over the memories.
-    #[inline(always)]
-    pub(crate) fn pull_with<I: Isa>(
+    pub(crate) fn pull_batch<I: Isa>(
         &self,
         c: &[f64],
         scratch: &mut PriorScratch,
         pull: &mut [f64],
     ) {
-        self.weights_with(c, scratch);
+        let (n_c, k) = self.mus.shape();
         let two_var = 2.0 * self.sigma_c * self.sigma_c;
-        let k = scratch.weights.len();
-        let total = dense::sum(&scratch.weights);
-        for ((g, &x), mu) in pull.iter_mut().zip(c).zip(scratch.rows.chunks_exact(k)) {
-            *g = -(x * total - dot::<I>(&scratch.weights, mu)) / two_var;
+        for (c, pull) in c.chunks(n_c * BLOCK).zip(pull.chunks_mut(n_c * BLOCK)) {
+            let width = c.len() / n_c;
+            self.weights_block(c, scratch);
+            for q in 0..n_c {
+                // The weighted mean of the memories, dimension q, for every column at once.
+                let mean = &mut scratch.total[..width];
+                mean.fill(0.0);
+                for m in 0..k {
+                    let (w, mu) = (
+                        &scratch.weights[m * BLOCK..][..width],
+                        scratch.mus[q * k + m],
+                    );
+                    for j in 0..width {
+                        mean[j] = I::mul_add(w[j], mu, mean[j]);
+                    }
+                }
+                for j in 0..width {
+                    pull[j * n_c + q] = -(c[j * n_c + q] - mean[j]) / two_var;
+                }
+            }
         }
     }
-}
 
-/// The largest of `values` (-inf if empty), with partial maxima so that it vectorises.
-#[inline(always)]
-fn max(values: &[f64]) -> f64 {
-    let mut parts = [f64::NEG_INFINITY; 8];
-    for (i, &v) in values.iter().enumerate() {
-        let m = &mut parts[i % 8];
-        *m = if v > *m { v } else { *m };
+    /// The weights of the columns of `c` (n_c × B, B <= BLOCK) into `scratch.weights`:
+    /// memory m, column j at m * BLOCK + j. Every loop runs across the columns.
+    #[inline(always)]
+    fn weights_block(&self, c: &[f64], scratch: &mut PriorScratch) {
+        let (n_c, k) = self.mus.shape();
+        let width = c.len() / n_c;
+        let two_var = 2.0 * self.sigma_c * self.sigma_c;
+        let PriorScratch {
+            mus,
+            c: c_rows,
+            weights,
+            max,
+            total,
+        } = scratch;
+        for q in 0..n_c {
+            for j in 0..width {
+                c_rows[q * BLOCK + j] = c[j * n_c + q];
+            }
+        }
+        // logit_m = -|c - mu_m|^2 / (2 sigma_c^2)
+        for m in 0..k {
+            let logits = &mut weights[m * BLOCK..][..width];
+            logits.fill(0.0);
+            for q in 0..n_c {
+                let (x, mu) = (&c_rows[q * BLOCK..][..width], mus[q * k + m]);
+                for j in 0..width {
+                    logits[j] -= (x[j] - mu) * (x[j] - mu);
+                }
+            }
+            for logit in logits.iter_mut() {
+                *logit /= two_var;
+            }
+        }
+        let (max, total) = (&mut max[..width], &mut total[..width]);
+        match self.form {
+            PriorForm::Exact => {
+                // Log-sum-exp: shift by the largest logit of each column.
+                max.fill(f64::NEG_INFINITY);
+                for m in 0..k {
+                    let logits = &weights[m * BLOCK..][..width];
+                    for j in 0..width {
+                        max[j] = if logits[j] > max[j] {
+                            logits[j]
+                        } else {
+                            max[j]
+                        };
+                    }
+                }
+                total.fill(0.0);
+                for m in 0..k {
+                    let w = &mut weights[m * BLOCK..][..width];
+                    for j in 0..width {
+                        w[j] = exp_nonpositive(w[j] - max[j]);
+                        total[j] += w[j];
+                    }
+                }
+                for m in 0..k {
+                    let w = &mut weights[m * BLOCK..][..width];
+                    for j in 0..width {
+                        w[j] /= total[j];
+                    }
+                }
+            }
+            PriorForm::Seed => {
+                // The seed's float32 terms with their floor, summed and divided in float32.
+                let floored = |logit: f64| 1e-40_f32 + (logit as f32).exp();
+                for j in 0..width {
+                    let sum: f32 = (0..k).map(|m| floored(weights[m * BLOCK + j])).sum();
+                    for m in 0..k {
+                        let w = &mut weights[m * BLOCK + j];
+                        *w = (floored(*w) / sum) as f64;
+                    }
+                }
+            }
+        }
     }
-    parts.into_iter().fold(f64::NEG_INFINITY, f64::max)
 }
 
 #[cfg(test)]
