@@ -88,6 +88,19 @@ fn train_then_retrieve_report_json() {
     }
     assert_eq!(report["targets"], 2);
     assert_eq!(report["predictions"].as_array().unwrap().len(), 2);
+    // Confusions list exactly the wrong answers: [truth, answer, count].
+    let wrong = ["a", "b"]
+        .iter()
+        .zip(report["predictions"].as_array().unwrap())
+        .filter(|(truth, answer)| answer.as_str() != Some(**truth))
+        .count() as u64;
+    let listed: u64 = report["confusions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[2].as_u64().unwrap())
+        .sum();
+    assert_eq!(listed, wrong);
 }
 
 #[test]
