@@ -77,6 +77,8 @@ struct ModelSummary {
     generated: Vec<Vec<[f64; 2]>>,
     iterations: Option<usize>,
     final_loss: Option<f64>,
+    /// The recall settings the model carries (tuned ones for the shipped model).
+    recall: RecallSettings,
 }
 
 #[derive(Serialize)]
@@ -236,6 +238,7 @@ impl Engine {
             generated,
             iterations: training.map(|t| t.iterations),
             final_loss: training.and_then(|t| t.final_loss),
+            recall: model.recall.clone(),
         })
     }
 

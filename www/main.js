@@ -1,7 +1,7 @@
 // The page: one state object, settings in the URL hash, a worker that owns the engine, and one
 // module per panel that draws the state. The page sends commands and draws what comes back;
 // it never computes the model's maths itself.
-import { fromHash, toHash, defaults, recallSettings, trainConfig, buildFields, RECALL_FIELDS, TRAIN_FIELDS } from './panels/settings.js';
+import { fromHash, toHash, defaults, hashSetsRecall, modelRecall, recallSettings, trainConfig, buildFields, RECALL_FIELDS, TRAIN_FIELDS } from './panels/settings.js';
 import { createLossPanel } from './panels/loss.js';
 import { createLettersPanel } from './panels/letters.js';
 import { createMapPanel } from './panels/map.js';
@@ -11,6 +11,9 @@ const $ = (sel) => document.querySelector(sel);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 const REPLAY_MS = 2200; // how long a recall's path takes to unfold on the map
 const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+
+// A link that sets recall settings keeps them; otherwise a model's own (tuned) settings are used.
+const linkSetsRecall = hashSetsRecall(location.hash);
 
 const state = {
   settings: fromHash(location.hash),
@@ -50,6 +53,7 @@ function onMessage(msg) {
       if (msg.model) {
         state.model = msg.model;
         state.modelSource = 'pretrained';
+        if (!linkSetsRecall) Object.assign(state.settings, modelRecall(msg.model.recall));
       } else {
         state.modelSource = msg.data ? 'none yet: press ▶ to train' : 'none';
       }
@@ -64,6 +68,7 @@ function onMessage(msg) {
       else if (msg.reason === 'loaded') state.modelSource = `loaded: ${msg.name}`;
       else if (msg.reason === 'training') state.modelSource = 'training in this page';
       else if (msg.reason === 'restored') state.modelSource = 'restored';
+      if (msg.reason === 'pretrained' || msg.reason === 'loaded') Object.assign(state.settings, modelRecall(msg.model.recall));
       if (msg.reason !== 'training') resetTrainView();
       break;
     case 'data':
@@ -355,7 +360,11 @@ $('#cancel').addEventListener('click', () => {
   update();
 });
 $('#defaults').addEventListener('click', () => {
-  Object.assign(state.settings, defaults());
+  Object.assign(state.settings, defaults(), modelRecall(state.model?.recall));
+  setSetting('seed', state.settings.seed);
+});
+$('#seed-values').addEventListener('click', () => {
+  Object.assign(state.settings, recallSettings(defaults()));
   setSetting('seed', state.settings.seed);
 });
 $('#error-close').addEventListener('click', hideError);
