@@ -21,13 +21,14 @@ Runs on one thread unless --threads says otherwise.
 
 JSON output (--json: the last line of stdout is one object; these keys are stable)
   train:    final_loss (the loss of the last iteration, before its update), iters,
-            seconds (training loop alone), sequences, seed, dtype, threads
+            seconds (wall time of the training loop alone), cpu_seconds (its CPU time),
+            sequences, seed, dtype, threads
   retrieve: accuracy_per_start (share of all runs whose final c is nearest a memory of their
             target's label), accuracy_best_of_starts, accuracy_by_start (one share per start
-            index), targets, starts, trials, seconds (retrieval alone, without training or
-            readout), predictions (best-of-starts label per target), labels, prior,
-            trial_errors, seed, dtype, threads, model ("seed S, N iterations" or the file),
-            final_loss and train_seconds (null when --model is given)
+            index), targets, starts, trials, seconds and cpu_seconds (the retrieval alone,
+            without training or readout), predictions (best-of-starts label per target),
+            labels, prior, trial_errors, seed, dtype, threads, model ("seed S, N iterations"
+            or the file), final_loss, train_seconds and train_cpu_seconds (null with --model)
 
 Examples
   python3 tests/reference/reference.py fixture
@@ -164,6 +165,16 @@ def generation_loss(net, causes, targets):
 # Training (§2) and retrieval (§3) as in the seed.
 
 
+class Stopwatch:
+    """Wall and CPU seconds since creation (CPU time is the steadier figure on a busy machine)."""
+
+    def __init__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def read(self):
+        return time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+
 def load_data(path, dtype):
     """Labels and the trajectories as a T x P x 2 tensor (time first, as the passes read them)."""
     data = json.loads(Path(path).read_text())
@@ -181,14 +192,14 @@ def seed_training(targets, seed, iters, dtype, n_h=50):
         tensor.requires_grad_(True)
     opt = torch.optim.Adam(trained, lr=0.03, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-4)
     losses = []
-    started = time.perf_counter()
+    clock = Stopwatch()
     for _ in range(iters):
         opt.zero_grad()
         loss = generation_loss(net, causes, targets)
         losses.append(loss.item())
         loss.backward()
         opt.step()
-    seconds = time.perf_counter() - started
+    seconds = clock.read()
     for tensor in trained:
         tensor.requires_grad_(False)
     return net, causes, losses, seconds
@@ -214,7 +225,7 @@ SEED_RECALL = dict(alpha_x=0.1, alpha_h=0.019, alpha_c=0.0085, sigma_c=0.096, si
 def seed_retrieval(net, prior, targets, starts, trials, trial_errors=True):
     """The seed's experiment: every target from `starts` random causes; a trial is one inference
     pass from h0, going on from the c the last trial ended with. Returns the final causes, run
-    j = start * P + target (the seed's `repeat(1, starts, 1)`), and the seconds it took."""
+    j = start * P + target (the seed's `repeat(1, starts, 1)`), and the (wall, CPU) seconds."""
     rates = Rates(SEED_RECALL["alpha_x"], SEED_RECALL["alpha_h"], SEED_RECALL["alpha_c"],
                   SEED_RECALL["sigma_r"])
     # The seed measures the error after every trial with alpha_x = 0 (its prior still on).
@@ -223,7 +234,7 @@ def seed_retrieval(net, prior, targets, starts, trials, trial_errors=True):
     c = torch.randn(x.shape[1], prior.mus.shape[1], dtype=x.dtype)
     path = torch.zeros(trials, *c.shape, dtype=c.dtype)
     errors = torch.zeros(trials, x.shape[1], dtype=c.dtype)
-    started = time.perf_counter()
+    clock = Stopwatch()
     for i in range(trials):
         _, _, causes = run_pass(net, c, x, rates, prior)
         c = causes[-1]
@@ -231,7 +242,7 @@ def seed_retrieval(net, prior, targets, starts, trials, trial_errors=True):
         if trial_errors:
             _, e, _ = run_pass(net, c, x, measuring, prior)
             errors[i] = e.norm(dim=2).mean(dim=0)
-    return c, time.perf_counter() - started
+    return c, clock.read()
 
 
 @torch.no_grad()
@@ -265,8 +276,9 @@ def emit(result, as_json, text):
 def cmd_train(args):
     dtype = getattr(torch, args.dtype)
     labels, targets = load_data(args.data, dtype)
-    _, _, losses, seconds = seed_training(targets, args.seed, args.iters, dtype)
+    _, _, losses, (seconds, cpu) = seed_training(targets, args.seed, args.iters, dtype)
     result = {"final_loss": losses[-1], "iters": len(losses), "seconds": seconds,
+              "cpu_seconds": cpu,
               "sequences": len(labels), "seed": args.seed, "dtype": args.dtype,
               "threads": torch.get_num_threads()}
     emit(result, args.json, f"trained {len(losses)} iterations on {len(labels)} sequences in "
@@ -276,25 +288,26 @@ def cmd_train(args):
 def cmd_retrieve(args):
     dtype = getattr(torch, args.dtype)
     labels, targets = load_data(args.data, dtype)
-    final_loss = train_seconds = None
+    final_loss, train = None, (None, None)
     if args.model:
         net, mus, mu_labels = load_model(args.model, dtype)
         source = str(args.model)
     else:
-        net, mus, losses, train_seconds = seed_training(targets, args.seed, args.iters, dtype)
+        net, mus, losses, train = seed_training(targets, args.seed, args.iters, dtype)
         mu_labels, final_loss = labels, losses[-1]
         source = f"seed {args.seed}, {args.iters} iterations"
     targets, labels = targets[:, :args.targets], labels[:args.targets]
     prior = Prior(mus, SEED_RECALL["sigma_c"], args.prior)
     torch.manual_seed(args.seed)
-    c, seconds = seed_retrieval(net, prior, targets, args.starts, args.trials,
+    c, (seconds, cpu) = seed_retrieval(net, prior, targets, args.starts, args.trials,
                                 not args.no_trial_errors)
     result = readout(net, mus, mu_labels, targets, labels, c, args.starts)
     result.update({"targets": len(labels), "starts": args.starts, "trials": args.trials,
-                   "seconds": seconds, "labels": labels, "prior": args.prior,
+                   "seconds": seconds, "cpu_seconds": cpu, "labels": labels, "prior": args.prior,
                    "trial_errors": not args.no_trial_errors, "seed": args.seed,
                    "dtype": args.dtype, "threads": torch.get_num_threads(), "model": source,
-                   "final_loss": final_loss, "train_seconds": train_seconds})
+                   "final_loss": final_loss, "train_seconds": train[0],
+                   "train_cpu_seconds": train[1]})
     emit(result, args.json,
          f"{len(labels)} targets x {args.starts} starts x {args.trials} trials in {seconds:.2f} s"
          f" ({source}): {100 * result['accuracy_per_start']:.1f} % of starts recalled, "
@@ -380,6 +393,13 @@ def cmd_fixture(args):
     print(f"wrote {args.out} ({Path(args.out).stat().st_size // 1024} KB)")
 
 
+def positive(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -395,7 +415,7 @@ def main():
                              ("retrieve", cmd_retrieve, "the seed's retrieval experiment")]:
         p = sub.add_parser(name, help=about)
         p.add_argument("--data", required=True, help="data-set JSON (labels, trajectories)")
-        p.add_argument("--iters", type=int, default=1000, help="training iterations")
+        p.add_argument("--iters", type=positive, default=1000, help="training iterations")
         p.add_argument("--seed", type=int, default=0, help="torch.manual_seed for init and noise")
         p.add_argument("--dtype", choices=["float32", "float64"], default="float32",
                        help="the seed computes in float32")
@@ -403,9 +423,9 @@ def main():
         p.set_defaults(run=run)
     retrieve = sub.choices["retrieve"]
     retrieve.add_argument("--model", help="a pcrnn model JSON instead of training")
-    retrieve.add_argument("--targets", type=int, default=None, help="only the first N targets")
-    retrieve.add_argument("--starts", type=int, default=4)
-    retrieve.add_argument("--trials", type=int, default=1000)
+    retrieve.add_argument("--targets", type=positive, default=None, help="only the first N targets")
+    retrieve.add_argument("--starts", type=positive, default=4)
+    retrieve.add_argument("--trials", type=positive, default=1000)
     retrieve.add_argument("--prior", choices=["seed", "exact"], default="seed",
                           help="the mixture weights' arithmetic (default: the seed's)")
     retrieve.add_argument("--no-trial-errors", action="store_true",
