@@ -95,7 +95,9 @@ test('teach 1, 2, 3 with the mouse, learn, and fresh copies are recalled; the se
 test('export, clear (asked first) and import give the same set back; the CLI format', async () => {
   const { page, context, log } = await openPage(env);
   const rand = seeded(99);
-  for (const digit of DIGITS) await teach(page, digit, digitStroke(digit, rand));
+  for (const digit of DIGITS) {
+    for (let e = 0; e < 2; e++) await teach(page, digit, digitStroke(digit, rand));
+  }
   const taught = await storedSet(page);
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('button#teach-export')]);
@@ -103,7 +105,8 @@ test('export, clear (asked first) and import give the same set back; the CLI for
   await download.saveAs(file);
   const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
   assert.deepEqual(exported, taught);
-  // DESIGN.md §4: one label per trajectory, all the same length, in the frame they were drawn in.
+  // DESIGN.md §4: one label per trajectory, all the same length, in the frame they were drawn in
+  // (tests/teach.rs trains the CLI on such a file, tests/data/taught-digits.json).
   assert.equal(exported.trajectories.length, exported.labels.length);
   assert.ok(exported.trajectories.every((t) => t.length === exported.frame.length));
 
@@ -112,7 +115,7 @@ test('export, clear (asked first) and import give the same set back; the CLI for
   await page.waitForSelector('#teach-confirm:not([hidden])');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'teach-confirm-no');
   await page.click('button#teach-confirm-no');
-  assert.equal((await teachStatus(page)).count, '3');
+  assert.equal((await teachStatus(page)).count, '6');
   await page.click('button#teach-clear');
   await screenshot(page, 'teach-confirm-clear');
   await page.click('button#teach-confirm-yes');
@@ -121,7 +124,7 @@ test('export, clear (asked first) and import give the same set back; the CLI for
   assert.equal(await page.locator('.teach-thumb').count(), 0);
 
   await page.setInputFiles('input#teach-import', file);
-  await waitCount(page, 3);
+  await waitCount(page, 6);
   assert.deepEqual(await storedSet(page), taught);
   assert.deepEqual(log.errors, []);
   await context.close();

@@ -308,11 +308,13 @@ export function createTeachPanel(root, state, api) {
     if (statusEl.dataset.state !== dataState) statusEl.dataset.state = dataState;
     statusEl.dataset.count = String(n);
     const it = state.train.iteration;
+    const losses = state.train.losses;
+    const loss = losses.length ? `, loss ${losses[losses.length - 1].toPrecision(3)}` : '';
     const stale = teach.active && teach.learnedVersion !== teach.version ? ' The set has changed since: press Learn again to include the changes.' : '';
     const sets = `${n} exemplar${n === 1 ? '' : 's'} of ${nLabels} label${nLabels === 1 ? '' : 's'} (at most ${MAX_EXEMPLARS}).`;
     statusText.textContent = {
       idle: `${sets} ${n ? 'Press Learn to teach them to the network.' : ''}`,
-      running: `Learning… iteration ${it.toLocaleString('en')} of ${teach.target.toLocaleString('en')}.`,
+      running: `Learning… iteration ${it.toLocaleString('en')} of ${teach.target.toLocaleString('en')}${loss}.`,
       done: `Learned ${n} exemplars in ${it.toLocaleString('en')} iterations. Draw on the recall pad: it recalls among the taught labels.${stale}`,
       stopped: `Stopped at iteration ${it.toLocaleString('en')} of ${teach.target.toLocaleString('en')}; recall uses what it has learned so far.${stale}`,
       error: 'Learning stopped with an error (see the message); the last good model is kept.',
