@@ -174,6 +174,12 @@ test('bad labels, bad files and too many exemplars get one clear message', async
   assert.match(await error.innerText(), /201 exemplars; the teach panel holds at most 200/);
   // Nothing was lost.
   assert.equal((await teachStatus(page)).count, '1');
+
+  // Deleting an exemplar from the keyboard.
+  await page.focus('.teach-delete');
+  await page.keyboard.press('Enter');
+  await waitCount(page, 0);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'teach-label');
   await context.close();
 });
 

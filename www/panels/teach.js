@@ -231,6 +231,7 @@ export function createTeachPanel(root, state, api) {
 
   // ---- thumbnails, one group per label ----
   let shownVersion = -1;
+  let focusDelete = null;
   function drawThumbs() {
     if (shownVersion === teach.version) return;
     shownVersion = teach.version;
@@ -242,6 +243,8 @@ export function createTeachPanel(root, state, api) {
       empty.className = 'hint';
       empty.textContent = 'Nothing taught yet. Type a label, then write it on the pad; two or three exemplars of each label work well.';
       thumbs.replaceChildren(empty);
+      if (focusDelete != null) labelInput.focus();
+      focusDelete = null;
       return;
     }
     thumbs.replaceChildren(
@@ -265,6 +268,11 @@ export function createTeachPanel(root, state, api) {
         return group;
       }),
     );
+    if (focusDelete != null) {
+      const buttons = thumbs.querySelectorAll('.teach-delete');
+      buttons[Math.min(focusDelete, buttons.length - 1)]?.focus();
+      focusDelete = null;
+    }
   }
 
   function thumbnail(label, points, index, ordinal) {
@@ -279,6 +287,8 @@ export function createTeachPanel(root, state, api) {
     del.textContent = '×';
     del.setAttribute('aria-label', `Delete exemplar ${ordinal} of “${label}”`);
     del.addEventListener('click', () => {
+      // Keep the keyboard where it was: on the delete button that takes this one's place.
+      focusDelete = [...thumbs.querySelectorAll('.teach-delete')].indexOf(del);
       teach.set.labels.splice(index, 1);
       teach.set.trajectories.splice(index, 1);
       if (!teach.set.labels.length) teach.set.frame = null;
