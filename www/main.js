@@ -229,11 +229,11 @@ function requestExport(purpose) {
   send({ type: 'export-model' });
 }
 
-function download(json) {
+function download(json, name = 'pcrnn-model.json') {
   const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
   const a = document.createElement('a');
   a.href = url;
-  a.download = 'pcrnn-model.json';
+  a.download = name;
   document.body.append(a);
   a.click();
   a.remove();
@@ -278,6 +278,7 @@ const teachPanel = createTeachPanel($('[data-panel="teach"]'), state, {
   showError,
   hideError,
   update,
+  download,
   downloadModel: () => requestExport('download'),
 });
 const recallFields = buildFields($('#recall-settings'), RECALL_FIELDS, setSetting, null);

@@ -23,7 +23,8 @@ const graphemes = (text) =>
 
 const emptySet = () => ({ labels: [], trajectories: [], frame: null });
 
-/** `api`: send(msg) to the worker, showError, hideError, update() to redraw, downloadModel(). */
+/** `api`: send(msg) to the worker, showError, hideError, update() to redraw, download(text, name),
+ * downloadModel(). */
 export function createTeachPanel(root, state, api) {
   const $ = (sel) => root.querySelector(sel);
   const labelInput = $('#teach-label');
@@ -179,16 +180,7 @@ export function createTeachPanel(root, state, api) {
   fromSelect.addEventListener('change', () => api.update());
 
   // ---- export, import, clear ----
-  $('#teach-export').addEventListener('click', () => {
-    const url = URL.createObjectURL(new Blob([JSON.stringify(teach.set)], { type: 'application/json' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = 'pcrnn-taught-set.json';
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  });
+  $('#teach-export').addEventListener('click', () => api.download(JSON.stringify(teach.set), 'pcrnn-taught-set.json'));
 
   $('#teach-import').addEventListener('change', async (e) => {
     const file = e.target.files?.[0];
