@@ -6,7 +6,8 @@ the Rust core against (tests/reference_fixture.rs) and to measure it against the
 Subcommands
   fixture   float64, a small seeded network: writes tests/reference/fixture.json (one generation
             pass, its gradients by autograd, 10 steps of torch's Adam, and one retrieval trial
-            with sigma_r = 0 started near the memories and one started far from them).
+            with sigma_r = 0 started near the memories and one started far from them, with
+            the exact prior, and the far one again with the seed's prior arithmetic).
   train     the seed's training: torch.manual_seed(S), the seed's initialisation (same draws in
             the same order), float32, all sequences in one batch, torch.optim.Adam (lr 0.03,
             weight decay 1e-4), loss = mean(e^2). Prints the final loss and the wall time.
@@ -377,13 +378,13 @@ def rows(t):
     return t.detach().tolist()
 
 
-def retrieval_block(net, targets, mus, c_start):
-    """One retrieval trial with the seed's rates but sigma_r = 0 and the exact prior."""
+def retrieval_block(net, targets, mus, c_start, form="exact"):
+    """One retrieval trial with the seed's rates but sigma_r = 0."""
     rates = Rates(SEED_RECALL["alpha_x"], SEED_RECALL["alpha_h"], SEED_RECALL["alpha_c"], 0.0)
-    prior = Prior(mus, SEED_RECALL["sigma_c"], "exact")
+    prior = Prior(mus, SEED_RECALL["sigma_c"], form)
     with torch.no_grad():
         x_preds, _, causes = run_pass(net, c_start, targets, rates, prior)
-    return {**{k: v for k, v in SEED_RECALL.items()}, "sigma_r": 0.0, "mus": rows(mus),
+    return {**SEED_RECALL, "sigma_r": 0.0, "prior": form, "mus": rows(mus),
             "c_start": rows(c_start), "x_pred": rows(x_preds.transpose(0, 1)),
             "c_steps": rows(causes), "c_end": rows(causes[-1])}
 
@@ -438,6 +439,7 @@ def cmd_fixture(args):
                  "params_after": {n: rows(t) for n, t in zip(names, trained)}},
         "retrieval": retrieval_block(net, targets, causes, near),
         "retrieval_far": retrieval_block(net, targets, causes, far),
+        "retrieval_far_seed_prior": retrieval_block(net, targets, causes, far, "seed"),
     }
     Path(args.out).write_text(json.dumps(fixture, separators=(",", ":")) + "\n")
     print(f"wrote {args.out} ({Path(args.out).stat().st_size // 1024} KB)")
