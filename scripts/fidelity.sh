@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fidelity of the Rust core to the seed's method (issue 2), on data/letters.json, per seed:
 #   1. pcrnn train --iters 1000 vs tests/reference/reference.py (the seed's training, float32):
-#      final loss and time;
+#      final loss and time; and reference.py from pcrnn's own initial weights (--init pcrnn,
+#      still float32), which compares the two from the same start;
 #   2. retrieval with the seed's settings and prior arithmetic (20 targets x 4 starts x 1000
 #      trials): pcrnn retrieve --prior seed on its own model vs reference.py on its own model
 #      (the seed's loop, with its error pass after every trial), and reference.py on pcrnn's
@@ -38,6 +39,9 @@ for s in "${seeds[@]}"; do
     echo "seed $s: reference.py train + retrieve (the seed's loop)" >&2
     measure "$out/torch-$s.json" python3 "$reference" retrieve --data "$data" --iters "$iters" \
         --seed "$s" --trials "$trials" --json
+    echo "seed $s: reference.py train from pcrnn's initial weights" >&2
+    measure "$out/torch-pcrnn-init-$s.json" python3 "$reference" train --data "$data" \
+        --iters "$iters" --seed "$s" --init pcrnn --json
     echo "seed $s: pcrnn retrieve --prior seed" >&2
     measure "$out/pcrnn-retrieve-$s.json" "$pcrnn" retrieve --model "$out/pcrnn-model-$s.json" \
         --data "$data" --seed "$s" --trials "$trials" --prior seed --json
@@ -58,27 +62,29 @@ def load(name, s):
     result["process_cpu"] = user + system
     return result
 
-runs = {s: {n: load(n, s) for n in ["pcrnn-train", "torch", "pcrnn-retrieve", "torch-on-pcrnn"]}
-        for s in seeds}
+names = ["pcrnn-train", "torch", "torch-pcrnn-init", "pcrnn-retrieve", "torch-on-pcrnn"]
+runs = {s: {n: load(n, s) for n in names} for s in seeds}
 median = statistics.median
 pct = lambda a: f"{100 * a:.1f} %"
 
-print("| seed | final loss pcrnn | final loss torch | pcrnn / torch | starts recalled pcrnn | "
-      "torch | torch on pcrnn's model | best of starts pcrnn | torch | torch on pcrnn's model |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| seed | final loss pcrnn | torch | pcrnn / torch | torch from pcrnn's init | "
+      "pcrnn / that | starts recalled pcrnn | torch | torch on pcrnn's model | "
+      "best of starts pcrnn | torch | torch on pcrnn's model |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 rows = []
 for s, r in runs.items():
     row = [r["pcrnn-train"]["final_loss"], r["torch"]["final_loss"],
+           r["torch-pcrnn-init"]["final_loss"],
            r["pcrnn-retrieve"]["accuracy_per_start"], r["torch"]["accuracy_per_start"],
            r["torch-on-pcrnn"]["accuracy_per_start"],
            r["pcrnn-retrieve"]["accuracy_best_of_starts"], r["torch"]["accuracy_best_of_starts"],
            r["torch-on-pcrnn"]["accuracy_best_of_starts"]]
     rows.append(row)
-    print(f"| {s} | {row[0]:.5f} | {row[1]:.5f} | {row[0] / row[1]:.2f} | "
-          + " | ".join(pct(v) for v in row[2:]) + " |")
+    print(f"| {s} | {row[0]:.5f} | {row[1]:.5f} | {row[0] / row[1]:.2f} | {row[2]:.5f} | "
+          f"{row[0] / row[2]:.2f} | " + " | ".join(pct(v) for v in row[3:]) + " |")
 m = [median(col) for col in zip(*rows)]
-print(f"| median | {m[0]:.5f} | {m[1]:.5f} | {m[0] / m[1]:.2f} | "
-      + " | ".join(pct(v) for v in m[2:]) + " |")
+print(f"| median | {m[0]:.5f} | {m[1]:.5f} | {m[0] / m[1]:.2f} | {m[2]:.5f} | "
+      f"{m[0] / m[2]:.2f} | " + " | ".join(pct(v) for v in m[3:]) + " |")
 
 print()
 print("| work (medians over seeds) | pcrnn wall s | torch wall s | torch / pcrnn | "
@@ -107,13 +113,16 @@ print()
 print("pcrnn CPU s is the whole process (/usr/bin/time: user + system); torch CPU s is the timed "
       "loop alone (time.process_time); wall seconds are each tool's timed loop alone.")
 
+verdict = lambda ok: "pass" if ok else "FAIL"
 loss_gap = abs(m[0] - m[1]) / m[1]
-start_gap = abs(m[2] - m[3])
+paired_gap = abs(m[0] - m[2]) / m[2]
+start_gap = abs(m[3] - m[4])
 print()
 print(f"- final loss, medians: pcrnn {m[0]:.5f} vs torch {m[1]:.5f}, {100 * loss_gap:.1f} % apart "
-      f"(criterion 10 %): {'pass' if loss_gap <= 0.10 else 'FAIL'}")
-print(f"- starts recalled, medians: pcrnn {pct(m[2])} vs torch {pct(m[3])}, "
-      f"{100 * start_gap:.1f} points apart (criterion 5): {'pass' if start_gap <= 0.05 else 'FAIL'}")
-print(f"- best of starts, median pcrnn {pct(m[5])} (criterion at least 95 %): "
-      f"{'pass' if m[5] >= 0.95 else 'FAIL'}")
+      f"(criterion 10 %): {verdict(loss_gap <= 0.10)}; from the same initial weights: torch "
+      f"{m[2]:.5f}, {100 * paired_gap:.1f} % apart: {verdict(paired_gap <= 0.10)}")
+print(f"- starts recalled, medians: pcrnn {pct(m[3])} vs torch {pct(m[4])}, "
+      f"{100 * start_gap:.1f} points apart (criterion 5): {verdict(start_gap <= 0.05)}")
+print(f"- best of starts, median pcrnn {pct(m[6])} (criterion at least 95 %): "
+      f"{verdict(m[6] >= 0.95)}")
 EOF

@@ -6,10 +6,14 @@ the Rust core against (tests/reference_fixture.rs) and to measure it against the
 Subcommands
   fixture   float64, a small seeded network: writes tests/reference/fixture.json (one generation
             pass, its gradients by autograd, 10 steps of torch's Adam, and one retrieval trial
-            with sigma_r = 0 started near the memories and one started far from them).
+            with sigma_r = 0 started near the memories and one started far from them, with
+            the exact prior, and the far one again with the seed's prior arithmetic).
   train     the seed's training: torch.manual_seed(S), the seed's initialisation (same draws in
             the same order), float32, all sequences in one batch, torch.optim.Adam (lr 0.03,
             weight decay 1e-4), loss = mean(e^2). Prints the final loss and the wall time.
+            --init pcrnn draws the initial weights from pcrnn's own random stream instead (the
+            very weights `pcrnn train --seed S` starts from); with --dtype float64 this follows
+            pcrnn's run, which separates the effect of the initialisation from the arithmetic.
   retrieve  the seed's training (or a pcrnn model file with --model), then the seed's retrieval
             experiment: every target x 4 random starts c ~ N(0, I), 1000 trials, each trial one
             inference pass followed, as in the seed, by an alpha_x = 0 pass that measures the
@@ -22,13 +26,14 @@ Runs on one thread unless --threads says otherwise.
 JSON output (--json: the last line of stdout is one object; these keys are stable)
   train:    final_loss (the loss of the last iteration, before its update), iters,
             seconds (wall time of the training loop alone), cpu_seconds (its CPU time),
-            sequences, seed, dtype, threads
+            sequences, seed, dtype, init, threads
   retrieve: accuracy_per_start (share of all runs whose final c is nearest a memory of their
             target's label), accuracy_best_of_starts, accuracy_by_start (one share per start
             index), targets, starts, trials, seconds and cpu_seconds (the retrieval alone,
             without training or readout), predictions (best-of-starts label per target),
-            labels, prior, trial_errors, seed, dtype, threads, model ("seed S, N iterations"
-            or the file), final_loss, train_seconds and train_cpu_seconds (null with --model)
+            labels, prior, trial_errors, seed, dtype, init, threads, model ("seed S (I init),
+            N iterations" or the file), final_loss, train_seconds and train_cpu_seconds (null
+            with --model)
 
 Examples
   python3 tests/reference/reference.py fixture
@@ -38,6 +43,7 @@ Examples
 
 import argparse
 import json
+import math
 import sys
 import time
 from dataclasses import dataclass
@@ -79,12 +85,9 @@ class Rates:
 GENERATION = Rates()
 
 
-def init_network(n_c, n_h, n_x, tau, dtype, generator=None):
-    """§1: W_o ~ N/n_h, b_o ~ N/10, W_c ~ N/n_c, W_r ~ N/n_h, b_r ~ N/10, h0 ~ N (in this order)."""
-
-    def randn(*shape):
-        return torch.randn(*shape, dtype=dtype, generator=generator)
-
+def init_network(n_c, n_h, n_x, tau, randn):
+    """§1: W_o ~ N/n_h, b_o ~ N/10, W_c ~ N/n_c, W_r ~ N/n_h, b_r ~ N/10, h0 ~ N (in this order),
+    with randn(*shape) giving standard normal numbers."""
     return Network(
         w_o=randn(n_x, n_h) / n_h,
         b_o=randn(n_x) / 10,
@@ -182,11 +185,54 @@ def load_data(path, dtype):
     return data["labels"], trajectories.transpose(0, 1).to(dtype)
 
 
-def seed_training(targets, seed, iters, dtype, n_h=50):
-    """The seed's run: its draws in its order (network, h0, then c ~ N * 0.01), its Adam."""
-    torch.manual_seed(seed)
-    net = init_network(n_c=2, n_h=n_h, n_x=2, tau=50.0, dtype=dtype)
-    causes = torch.randn(targets.shape[1], 2, dtype=dtype) * 0.01
+class PcrnnStream:
+    """The random stream of src/noise.rs: PCG-64 MCG seeded as rand_core's seed_from_u64 does,
+    then Box-Muller. With it `--init pcrnn` starts from the very weights `pcrnn train --seed S`
+    draws, which separates the effect of the initialisation from that of the arithmetic."""
+
+    MULTIPLIER = 0x2360_ED05_1FC6_5DA4_4385_DF64_9FCC_F645
+
+    def __init__(self, seed):
+        words, state = [], seed
+        for _ in range(4):  # the 16 seed bytes are four PCG32 outputs of the u64 seed
+            state = (state * 0x5851_F42D_4C95_7F2D + 0xA176_54E4_6FBE_17F3) % 2**64
+            xorshifted, rot = (((state >> 18) ^ state) >> 27) % 2**32, state >> 59
+            words.append(((xorshifted >> rot) | (xorshifted << (32 - rot))) % 2**32)
+        self.state = sum(w << (32 * i) for i, w in enumerate(words)) | 1
+        self.spare = None
+
+    def next_u64(self):
+        self.state = self.state * self.MULTIPLIER % 2**128
+        xsl, rot = ((self.state >> 64) ^ self.state) % 2**64, self.state >> 122
+        return ((xsl >> rot) | (xsl << (64 - rot))) % 2**64
+
+    def normal(self):
+        if self.spare is not None:
+            z, self.spare = self.spare, None
+            return z
+        radius = math.sqrt(-2 * math.log(((self.next_u64() >> 11) + 1) * 2.0**-53))
+        angle = 2 * math.pi * ((self.next_u64() >> 11) + 1) * 2.0**-53
+        self.spare = radius * math.sin(angle)
+        return radius * math.cos(angle)
+
+    def randn(self, dtype):
+        """A randn(*shape) filling row by row, as src/network.rs does."""
+        def randn(*shape):
+            numbers = [self.normal() for _ in range(math.prod(shape))]
+            return torch.tensor(numbers, dtype=torch.float64).reshape(shape).to(dtype)
+        return randn
+
+
+def seed_training(targets, seed, iters, dtype, init="torch", n_h=50):
+    """The seed's run: its draws in its order (network, h0, then c ~ N * 0.01), its Adam.
+    init "pcrnn" draws the same numbers from pcrnn's stream instead of torch's."""
+    if init == "pcrnn":
+        randn = PcrnnStream(seed).randn(dtype)
+    else:
+        torch.manual_seed(seed)
+        randn = lambda *shape: torch.randn(*shape, dtype=dtype)
+    net = init_network(n_c=2, n_h=n_h, n_x=2, tau=50.0, randn=randn)
+    causes = randn(targets.shape[1], 2) * 0.01
     trained = net.trained() + [causes]
     for tensor in trained:
         tensor.requires_grad_(True)
@@ -276,10 +322,11 @@ def emit(result, as_json, text):
 def cmd_train(args):
     dtype = getattr(torch, args.dtype)
     labels, targets = load_data(args.data, dtype)
-    _, _, losses, (seconds, cpu) = seed_training(targets, args.seed, args.iters, dtype)
+    _, _, losses, (seconds, cpu) = seed_training(targets, args.seed, args.iters, dtype,
+                                                 args.init)
     result = {"final_loss": losses[-1], "iters": len(losses), "seconds": seconds,
               "cpu_seconds": cpu,
-              "sequences": len(labels), "seed": args.seed, "dtype": args.dtype,
+              "sequences": len(labels), "seed": args.seed, "dtype": args.dtype, "init": args.init,
               "threads": torch.get_num_threads()}
     emit(result, args.json, f"trained {len(losses)} iterations on {len(labels)} sequences in "
                             f"{seconds:.2f} s: final loss {losses[-1]:.5f}")
@@ -293,9 +340,10 @@ def cmd_retrieve(args):
         net, mus, mu_labels = load_model(args.model, dtype)
         source = str(args.model)
     else:
-        net, mus, losses, train = seed_training(targets, args.seed, args.iters, dtype)
+        net, mus, losses, train = seed_training(targets, args.seed, args.iters, dtype,
+                                                args.init)
         mu_labels, final_loss = labels, losses[-1]
-        source = f"seed {args.seed}, {args.iters} iterations"
+        source = f"seed {args.seed} ({args.init} init), {args.iters} iterations"
     targets, labels = targets[:, :args.targets], labels[:args.targets]
     prior = Prior(mus, SEED_RECALL["sigma_c"], args.prior)
     torch.manual_seed(args.seed)
@@ -305,7 +353,8 @@ def cmd_retrieve(args):
     result.update({"targets": len(labels), "starts": args.starts, "trials": args.trials,
                    "seconds": seconds, "cpu_seconds": cpu, "labels": labels, "prior": args.prior,
                    "trial_errors": not args.no_trial_errors, "seed": args.seed,
-                   "dtype": args.dtype, "threads": torch.get_num_threads(), "model": source,
+                   "dtype": args.dtype, "init": args.init, "threads": torch.get_num_threads(),
+                   "model": source,
                    "final_loss": final_loss, "train_seconds": train[0],
                    "train_cpu_seconds": train[1]})
     emit(result, args.json,
@@ -329,13 +378,13 @@ def rows(t):
     return t.detach().tolist()
 
 
-def retrieval_block(net, targets, mus, c_start):
-    """One retrieval trial with the seed's rates but sigma_r = 0 and the exact prior."""
+def retrieval_block(net, targets, mus, c_start, form="exact"):
+    """One retrieval trial with the seed's rates but sigma_r = 0."""
     rates = Rates(SEED_RECALL["alpha_x"], SEED_RECALL["alpha_h"], SEED_RECALL["alpha_c"], 0.0)
-    prior = Prior(mus, SEED_RECALL["sigma_c"], "exact")
+    prior = Prior(mus, SEED_RECALL["sigma_c"], form)
     with torch.no_grad():
         x_preds, _, causes = run_pass(net, c_start, targets, rates, prior)
-    return {**{k: v for k, v in SEED_RECALL.items()}, "sigma_r": 0.0, "mus": rows(mus),
+    return {**SEED_RECALL, "sigma_r": 0.0, "prior": form, "mus": rows(mus),
             "c_start": rows(c_start), "x_pred": rows(x_preds.transpose(0, 1)),
             "c_steps": rows(causes), "c_end": rows(causes[-1])}
 
@@ -345,7 +394,8 @@ def cmd_fixture(args):
     labels, letters = load_data(args.data, dtype)
     targets = letters[::FIXTURE_EVERY, [labels.index(l) for l in FIXTURE_LETTERS]]
     gen = torch.Generator().manual_seed(FIXTURE_SEED)
-    net = init_network(n_c=2, n_h=FIXTURE_N_H, n_x=2, tau=FIXTURE_TAU, dtype=dtype, generator=gen)
+    net = init_network(2, FIXTURE_N_H, 2, FIXTURE_TAU,
+                       lambda *shape: torch.randn(*shape, dtype=dtype, generator=gen))
     # Causes spread wider than the seed's N * 0.01, so the memories are apart for the prior.
     causes = torch.randn(len(FIXTURE_LETTERS), 2, dtype=dtype, generator=gen) * 0.5
     near = causes[[1, 2, 0]] + 0.1 * torch.randn(causes.shape, dtype=dtype, generator=gen)
@@ -375,7 +425,8 @@ def cmd_fixture(args):
     loss_after = generation_loss(fresh, trained[5], targets).item()
 
     fixture = {
-        "about": "written by tests/reference/reference.py fixture; read by tests/reference_fixture.rs",
+        "about": "written by tests/reference/reference.py fixture; "
+                 "read by tests/reference_fixture.rs",
         "dims": {"n_c": 2, "n_h": FIXTURE_N_H, "n_x": 2},
         "tau": FIXTURE_TAU,
         "params": {**{n: rows(t) for n, t in zip(names[:5], net.trained())},
@@ -388,6 +439,7 @@ def cmd_fixture(args):
                  "params_after": {n: rows(t) for n, t in zip(names, trained)}},
         "retrieval": retrieval_block(net, targets, causes, near),
         "retrieval_far": retrieval_block(net, targets, causes, far),
+        "retrieval_far_seed_prior": retrieval_block(net, targets, causes, far, "seed"),
     }
     Path(args.out).write_text(json.dumps(fixture, separators=(",", ":")) + "\n")
     print(f"wrote {args.out} ({Path(args.out).stat().st_size // 1024} KB)")
@@ -419,6 +471,9 @@ def main():
         p.add_argument("--seed", type=int, default=0, help="torch.manual_seed for init and noise")
         p.add_argument("--dtype", choices=["float32", "float64"], default="float32",
                        help="the seed computes in float32")
+        p.add_argument("--init", choices=["torch", "pcrnn"], default="torch",
+                       help="initial weights from torch.manual_seed (the seed's) or from "
+                            "pcrnn's stream (the weights pcrnn train --seed draws)")
         p.add_argument("--json", action="store_true", help="print one JSON object")
         p.set_defaults(run=run)
     retrieve = sub.choices["retrieve"]
