@@ -1,6 +1,6 @@
 # Entry points (DESIGN.md §5): `make serve`, `make test`, `make dist`.
 # On a fresh machine they install what they need (scripts/setup.sh; idempotent, quick when done).
-.PHONY: test check-rust check-wasm setup wasm serve dist browser-test
+.PHONY: test check-rust check-wasm setup wasm serve dist browser-test data letters model
 
 PORT ?= 8000
 
@@ -31,3 +31,18 @@ dist: wasm
 browser-test: wasm
 	scripts/setup.sh browser
 	node --test --test-concurrency=1 tests/browser/
+
+# The shipped data (docs/data.md, docs/tuning.md): the letters from the npm package hersheytext,
+# then the pretrained model with the tuned recall settings of data/recall.json.
+data: letters model
+
+letters:
+	npm ci --prefix tools/letters
+	node tools/letters/generate.mjs
+	cargo run --release --example prepare_letters -- data/raw/letters-raw.json data/letters.json
+	cargo run --release --example prepare_letters -- data/raw/letters-heldout-raw.json \
+		data/letters-heldout.json --frame-from data/letters.json
+
+model:
+	cargo run --release --bin pcrnn -- train --data data/letters.json --iters 3000 --seed 3 \
+		--recall "$$(cat data/recall.json)" --out data/model.json

@@ -9,14 +9,15 @@
 
 use std::f64::consts::TAU;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::formats::Stroke;
 use crate::noise::Noise;
 
 /// How far a drawing may differ from the letter. Every value is drawn uniformly in its range
 /// (`±x` for a single number), independently per drawing.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Ranges {
     /// Rotation of the whole letter, degrees (positive: clockwise on the canvas).
     pub rotation_deg: f64,

@@ -1,16 +1,20 @@
 // The page: one state object, settings in the URL hash, a worker that owns the engine, and one
 // module per panel that draws the state. The page sends commands and draws what comes back;
 // it never computes the model's maths itself.
-import { fromHash, toHash, defaults, recallSettings, trainConfig, buildFields, RECALL_FIELDS, TRAIN_FIELDS } from './panels/settings.js';
+import { fromHash, toHash, defaults, hashSetsRecall, modelRecall, recallSettings, trainConfig, buildFields, RECALL_FIELDS, TRAIN_FIELDS } from './panels/settings.js';
 import { createLossPanel } from './panels/loss.js';
 import { createLettersPanel } from './panels/letters.js';
 import { createMapPanel } from './panels/map.js';
 import { createRecallPanel } from './panels/recall.js';
+import { createTeachPanel } from './panels/teach.js';
 
 const $ = (sel) => document.querySelector(sel);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 const REPLAY_MS = 2200; // how long a recall's path takes to unfold on the map
 const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+
+// A link that sets recall settings keeps them; otherwise a model's own (tuned) settings are used.
+const linkSetsRecall = hashSetsRecall(location.hash);
 
 const state = {
   settings: fromHash(location.hash),
@@ -50,6 +54,7 @@ function onMessage(msg) {
       if (msg.model) {
         state.model = msg.model;
         state.modelSource = 'pretrained';
+        if (!linkSetsRecall) Object.assign(state.settings, modelRecall(msg.model.recall));
       } else {
         state.modelSource = msg.data ? 'none yet: press ▶ to train' : 'none';
       }
@@ -64,6 +69,7 @@ function onMessage(msg) {
       else if (msg.reason === 'loaded') state.modelSource = `loaded: ${msg.name}`;
       else if (msg.reason === 'training') state.modelSource = 'training in this page';
       else if (msg.reason === 'restored') state.modelSource = 'restored';
+      if (msg.reason === 'pretrained' || msg.reason === 'loaded') Object.assign(state.settings, modelRecall(msg.model.recall));
       if (msg.reason !== 'training') resetTrainView();
       break;
     case 'data':
@@ -134,6 +140,7 @@ function onMessage(msg) {
       startWorker(lastGoodModel);
       break;
   }
+  teachPanel.onMessage(msg);
   update();
 }
 
@@ -222,11 +229,11 @@ function requestExport(purpose) {
   send({ type: 'export-model' });
 }
 
-function download(json) {
+function download(json, name = 'pcrnn-model.json') {
   const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
   const a = document.createElement('a');
   a.href = url;
-  a.download = 'pcrnn-model.json';
+  a.download = name;
   document.body.append(a);
   a.click();
   a.remove();
@@ -266,9 +273,17 @@ const recallPanel = createRecallPanel($('[data-panel="recall"]'), {
     update();
   },
 });
+const teachPanel = createTeachPanel($('[data-panel="teach"]'), state, {
+  send,
+  showError,
+  hideError,
+  update,
+  download,
+  downloadModel: () => requestExport('download'),
+});
 const recallFields = buildFields($('#recall-settings'), RECALL_FIELDS, setSetting, null);
 const trainFields = buildFields($('#train-settings'), TRAIN_FIELDS, setSetting, () => send({ type: 'fresh-seed' }));
-panels.push(mapPanel, lossPanel, lettersPanel, recallPanel, recallFields, trainFields);
+panels.push(mapPanel, lossPanel, lettersPanel, recallPanel, teachPanel, recallFields, trainFields);
 
 function fillTargetSelect() {
   const select = $('#target-letter');
@@ -355,7 +370,11 @@ $('#cancel').addEventListener('click', () => {
   update();
 });
 $('#defaults').addEventListener('click', () => {
-  Object.assign(state.settings, defaults());
+  Object.assign(state.settings, defaults(), modelRecall(state.model?.recall));
+  setSetting('seed', state.settings.seed);
+});
+$('#seed-values').addEventListener('click', () => {
+  Object.assign(state.settings, recallSettings(defaults()));
   setSetting('seed', state.settings.seed);
 });
 $('#error-close').addEventListener('click', hideError);

@@ -2,6 +2,7 @@
 // seed's own experiment (pick a training letter, press Recall) runs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startAll, openPage, screenshot, letters, drawTrajectory, ensureModel } from './harness.mjs';
 
 let env;
@@ -69,11 +70,33 @@ test("the seed's experiment: recall a training letter picked from the list", asy
   await page.click('button#retrieve');
   await page.waitForSelector('[data-testid="retrieval-result"][data-state="done"]', { timeout: 60_000 });
   assert.equal((await result(page)).letter, 'p');
-  // The four starts each show what they imagine, and the posterior has one bar per letter.
-  assert.equal(await page.locator('#imagined figure').count(), 4);
+  // Every start shows what it imagines, and the posterior has one bar per letter.
+  const starts = Number(await page.inputValue('#set-starts'));
+  assert.equal(await page.locator('#imagined figure').count(), starts);
   assert.equal(await page.locator('#posterior .pbar').count(), new Set(data.labels).size);
   assert.deepEqual(log.errors, []);
   await context.close();
+});
+
+test("the pretrained model's tuned recall settings are used, unless the link sets its own", async () => {
+  const model = JSON.parse(readFileSync(new URL('../../data/model.json', import.meta.url), 'utf8'));
+  const tuned = await openPage(env);
+  await tuned.page.waitForSelector('html[data-ready="true"]');
+  for (const key of ['alpha_h', 'alpha_c', 'sigma_c', 'starts']) {
+    assert.equal(Number(await tuned.page.inputValue(`#set-${key}`)), model.recall[key], key);
+  }
+  await tuned.page.click('button#seed-values');
+  assert.equal(Number(await tuned.page.inputValue('#set-starts')), 4);
+  assert.equal(Number(await tuned.page.inputValue('#set-alpha_h')), 0.019);
+  await tuned.page.click('button#defaults');
+  assert.equal(Number(await tuned.page.inputValue('#set-starts')), model.recall.starts);
+  await tuned.context.close();
+
+  const linked = await openPage(env, { hash: '#starts=3&sigma_r=2' });
+  await linked.page.waitForSelector('html[data-ready="true"]');
+  assert.equal(Number(await linked.page.inputValue('#set-starts')), 3);
+  assert.equal(Number(await linked.page.inputValue('#set-sigma_r')), 2);
+  await linked.context.close();
 });
 
 test('keyboard route: choose a letter and press Enter on Recall', async () => {

@@ -36,6 +36,22 @@ export function fromHash(hash) {
   return settings;
 }
 
+/** Whether a link (the URL hash) sets any recall setting. */
+export function hashSetsRecall(hash) {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  return RECALL_FIELDS.some((f) => params.has(f.key));
+}
+
+/** The recall fields of a model's settings that are valid, for `Object.assign` onto settings. */
+export function modelRecall(recall) {
+  const out = {};
+  for (const field of RECALL_FIELDS) {
+    const value = recall?.[field.key];
+    if (valid(field, value)) out[field.key] = value;
+  }
+  return out;
+}
+
 export function toHash(settings) {
   return '#' + FIELDS.map((f) => `${f.key}=${settings[f.key]}`).join('&');
 }

@@ -1,5 +1,6 @@
 //! `pcrnn retrieve`: the seed's memory-retrieval experiment on a data set or on drawn strokes.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -125,9 +126,24 @@ fn accuracy<'a>(pairs: impl Iterator<Item = (&'a Option<String>, &'a String)>) -
     (labelled > 0).then(|| right as f64 / labelled as f64)
 }
 
+/// Labelled targets recalled as another letter, best of starts: ("truth", "answer", count),
+/// most frequent first.
+fn confusions(labels: &[Option<String>], predictions: &[String]) -> Vec<(String, String, usize)> {
+    let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (truth, answer) in labels.iter().zip(predictions) {
+        if let Some(truth) = truth.as_ref().filter(|t| *t != answer) {
+            *counts.entry((truth.clone(), answer.clone())).or_default() += 1;
+        }
+    }
+    let mut list: Vec<_> = counts.into_iter().map(|((t, a), n)| (t, a, n)).collect();
+    list.sort_by_key(|c| std::cmp::Reverse(c.2));
+    list
+}
+
 fn print_report(report: &RecallReport, labels: &[Option<String>], seconds: f64, json: bool) {
     let per_start = accuracy(report.runs.iter().map(|r| (&labels[r.target], &r.label)));
     let best = accuracy(labels.iter().zip(&report.predictions));
+    let confused = confusions(labels, &report.predictions);
     if json {
         let out = serde_json::json!({
             "accuracy_per_start": per_start,
@@ -138,6 +154,7 @@ fn print_report(report: &RecallReport, labels: &[Option<String>], seconds: f64, 
             "seconds": seconds,
             "predictions": report.predictions,
             "labels": labels,
+            "confusions": confused,
         });
         println!("{out}");
         return;
@@ -168,4 +185,11 @@ fn print_report(report: &RecallReport, labels: &[Option<String>], seconds: f64, 
         percent(per_start),
         percent(best)
     );
+    if !confused.is_empty() {
+        let list: Vec<String> = confused
+            .iter()
+            .map(|(truth, answer, n)| format!("{truth}→{answer} ×{n}"))
+            .collect();
+        println!("confusions (best of starts): {}", list.join(", "));
+    }
 }

@@ -22,6 +22,10 @@ pub struct SimulateArgs {
     /// No perturbation: the letters only moved and resized onto the canvas, traced steadily.
     #[arg(long)]
     exact: bool,
+    /// Other ranges: a JSON object of keys of the typical ranges to replace, e.g.
+    /// '{"rotation_deg": 5, "aspect": [1, 1]}' (see src/simulate.rs).
+    #[arg(long, conflicts_with = "exact")]
+    ranges: Option<String>,
     /// Where to write the strokes JSON.
     #[arg(long)]
     out: PathBuf,
@@ -29,10 +33,10 @@ pub struct SimulateArgs {
 
 pub fn run(args: &SimulateArgs) -> Result<(), String> {
     let data = parse_data_set(&read_text(&args.data)?)?;
-    let ranges = if args.exact {
-        Ranges::none()
-    } else {
-        Ranges::typical()
+    let ranges = match (&args.ranges, args.exact) {
+        (Some(text), _) => with_overrides(text)?,
+        (None, true) => Ranges::none(),
+        (None, false) => Ranges::typical(),
     };
     let strokes = simulate_set(
         &data.labels,
@@ -51,6 +55,23 @@ pub fn run(args: &SimulateArgs) -> Result<(), String> {
         args.out.display()
     );
     Ok(())
+}
+
+/// The typical ranges with the keys of a JSON object replaced.
+fn with_overrides(text: &str) -> Result<Ranges, String> {
+    let overrides: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("--ranges is not valid JSON: {e}"))?;
+    let Some(map) = overrides.as_object() else {
+        return Err("--ranges must be a JSON object such as {\"rotation_deg\": 5}".into());
+    };
+    let mut merged = serde_json::to_value(Ranges::typical()).map_err(|e| e.to_string())?;
+    for (key, value) in map {
+        merged[key] = value.clone();
+    }
+    let ranges: Ranges =
+        serde_json::from_value(merged).map_err(|e| format!("--ranges is not valid: {e}"))?;
+    ranges.check().map_err(|e| format!("--ranges: {e}"))?;
+    Ok(ranges)
 }
 
 /// The strokes file, with a `simulated` key saying how it was made (readers ignore it).

@@ -15,6 +15,11 @@ use serde_json::Value;
 
 /// float64 against float64: only summation order differs.
 const TOLERANCE: f64 = 1e-9;
+/// The seed's prior arithmetic takes float32 exponentials, here torch's on one side and libm's
+/// `expf` on the other, which may differ by an ulp (6e-8 relative); the pull (c - mu) / (2
+/// sigma_c^2), about 200 four units from the memories, times alpha_c carries that into c at
+/// about 1e-7. (Measured: 2e-11, the two agree on these inputs.)
+const SEED_PRIOR_TOLERANCE: f64 = 1e-6;
 
 fn fixture() -> Value {
     serde_json::from_str(include_str!("reference/fixture.json")).unwrap()
@@ -39,6 +44,10 @@ fn vector(v: &Value) -> Vector {
 }
 
 fn assert_close(name: &str, ours: &[f64], theirs: &[f64]) {
+    assert_close_within(name, ours, theirs, TOLERANCE);
+}
+
+fn assert_close_within(name: &str, ours: &[f64], theirs: &[f64], tolerance: f64) {
     assert_eq!(ours.len(), theirs.len(), "{name}: length");
     let scale = theirs
         .iter()
@@ -55,7 +64,7 @@ fn assert_close(name: &str, ours: &[f64], theirs: &[f64]) {
         worst / scale
     );
     assert!(
-        worst <= TOLERANCE * scale.max(1.0),
+        worst <= tolerance * scale.max(1.0),
         "{name}: worst difference {worst:e}"
     );
 }
@@ -174,10 +183,14 @@ fn check_retrieval(f: &Value, block: &str) {
     let r = &f[block];
     let model = model(f);
     let mus = matrix(&r["mus"]).transpose();
+    let (form, tolerance) = match r["prior"].as_str() {
+        Some("seed") => (PriorForm::Seed, SEED_PRIOR_TOLERANCE),
+        _ => (PriorForm::Exact, TOLERANCE),
+    };
     let prior = MixturePrior {
         mus: &mus,
         sigma_c: r["sigma_c"].as_f64().unwrap(),
-        form: PriorForm::Exact,
+        form,
     };
     let rates = Rates {
         alpha_x: r["alpha_x"].as_f64().unwrap(),
@@ -201,21 +214,15 @@ fn check_retrieval(f: &Value, block: &str) {
         causes.extend(state.c.iter());
     }
     let predictions: Vec<f64> = predictions.concat();
-    assert_close(
-        &format!("{block} x_pred"),
-        &predictions,
-        &numbers(&r["x_pred"]),
-    );
-    assert_close(
-        &format!("{block} c per step"),
-        &causes,
-        &numbers(&r["c_steps"]),
-    );
-    assert_close(
-        &format!("{block} c at the end"),
-        state.c.as_slice(),
-        &numbers(&r["c_end"]),
-    );
+    let checks = [
+        ("x_pred", predictions.as_slice(), "x_pred"),
+        ("c per step", causes.as_slice(), "c_steps"),
+        ("c at the end", state.c.as_slice(), "c_end"),
+    ];
+    for (name, ours, key) in checks {
+        let theirs = numbers(&r[key]);
+        assert_close_within(&format!("{block} {name}"), ours, &theirs, tolerance);
+    }
 }
 
 #[test]
@@ -226,4 +233,9 @@ fn a_retrieval_trial_near_the_memories_matches_pytorch() {
 #[test]
 fn a_retrieval_trial_far_from_the_memories_matches_pytorch() {
     check_retrieval(&fixture(), "retrieval_far");
+}
+
+#[test]
+fn a_retrieval_trial_with_the_seeds_prior_arithmetic_matches_pytorch() {
+    check_retrieval(&fixture(), "retrieval_far_seed_prior");
 }
