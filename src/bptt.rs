@@ -4,11 +4,13 @@
 //! Every step is one matrix product over the whole batch plus elementwise work on contiguous
 //! blocks; the products that do not depend on the recurrence (the output layer, and the
 //! weight gradients) are done once over all steps at the end. Nothing is allocated per
-//! iteration: the [`Workspace`] holds every buffer.
+//! iteration: the [`Workspace`] holds every buffer. The passes compute in f64 or f32 (see
+//! `real`); gradients come out in f64 either way.
 
 use crate::activation::tanh_into;
 use crate::dense::{Columns, Transposed, column_sum, dot, product, transpose_into};
 use crate::network::{Dims, Mat, Network, Params, Vector};
+use crate::real::{Precision, Real, convert_into};
 use crate::simd::{self, Isa, Kernel};
 
 /// dLoss/d of every trained tensor.
@@ -33,117 +35,233 @@ impl Gradients {
     }
 }
 
-/// The activations a pass keeps for the backward pass, and its scratch buffers. Blocks are
-/// n × P column-major, one per step, laid end to end: step t is one contiguous run.
-pub struct Workspace {
+/// The activations a pass keeps for the backward pass, and its scratch buffers, in the
+/// precision `T`. Blocks are n × P column-major, one per step, laid end to end: step t is one
+/// contiguous run.
+pub struct Workspace<T> {
     dims: Dims,
     batch: usize,
     steps: usize,
     /// The targets x_t, t = 1..=T, one n_x × P block per step.
-    pub(crate) targets: Vec<f64>,
+    targets: Vec<T>,
     /// tanh(h_t) for t = 0..=T (block 0 is tanh(h0)).
-    tanh_h: Vec<f64>,
+    tanh_h: Vec<T>,
     /// e_t = x_pred_t - x_t for t = 1..=T.
-    pub(crate) errors: Vec<f64>,
+    errors: Vec<T>,
     /// dL/dpre_t for t = 1..=T, where pre_t = W_r tanh(h_{t-1}) + W_c c + b_r.
-    d_pre: Vec<f64>,
-    h: Vec<f64>,
+    d_pre: Vec<T>,
+    h: Vec<T>,
     /// W_c c + b_r: the same at every step.
-    drive: Vec<f64>,
+    drive: Vec<T>,
     /// One step's product (n_h × P).
-    product: Vec<f64>,
+    product: Vec<T>,
     /// W_o^T e_t for t = 1..=T.
-    back: Vec<f64>,
+    back: Vec<T>,
     /// dL/dh_t while going back in time.
-    d_h: Vec<f64>,
-    d_pre_total: Vec<f64>,
-    w_o_t: Vec<f64>,
-    w_r_t: Vec<f64>,
-    w_c_t: Vec<f64>,
-    w_o_grad_t: Vec<f64>,
+    d_h: Vec<T>,
+    d_pre_total: Vec<T>,
+    /// The parameters and causes in `T`, W_o, W_r and W_c also transposed.
+    w_r: Vec<T>,
+    w_c: Vec<T>,
+    b_r: Vec<T>,
+    b_o: Vec<T>,
+    h0: Vec<T>,
+    causes: Vec<T>,
+    w_o_t: Vec<T>,
+    w_r_t: Vec<T>,
+    w_c_t: Vec<T>,
+    /// The gradients in `T` before they go out as f64.
+    grads: Grads<T>,
 }
 
-impl Workspace {
+/// Gradient buffers: W_o transposed (n_h × n_x), the others as in [`Params`].
+struct Grads<T> {
+    w_o_t: Vec<T>,
+    b_o: Vec<T>,
+    w_c: Vec<T>,
+    w_r: Vec<T>,
+    b_r: Vec<T>,
+    causes: Vec<T>,
+}
+
+impl<T: Real> Workspace<T> {
     /// For `targets`: one n_x × P matrix per step, each column a sequence.
-    pub fn new(dims: Dims, targets: &[Mat]) -> Workspace {
+    pub fn new(dims: Dims, targets: &[Mat]) -> Workspace<T> {
         let Dims { n_c, n_h, n_x } = dims;
         let batch = targets.first().map_or(0, Mat::ncols);
         let steps = targets.len();
         let block = n_h * batch;
+        let zeros = |n: usize| vec![T::ZERO; n];
         Workspace {
             dims,
             batch,
             steps,
-            targets: targets.iter().flat_map(|x| x.iter().copied()).collect(),
-            tanh_h: vec![0.0; (steps + 1) * block],
-            errors: vec![0.0; steps * n_x * batch],
-            d_pre: vec![0.0; steps * block],
-            h: vec![0.0; block],
-            drive: vec![0.0; block],
-            product: vec![0.0; block],
-            back: vec![0.0; steps * block],
-            d_h: vec![0.0; block],
-            d_pre_total: vec![0.0; block],
-            w_o_t: vec![0.0; n_h * n_x],
-            w_r_t: vec![0.0; n_h * n_h],
-            w_c_t: vec![0.0; n_c * n_h],
-            w_o_grad_t: vec![0.0; n_h * n_x],
+            targets: targets
+                .iter()
+                .flat_map(|x| x.iter().map(|&v| T::from_f64(v)))
+                .collect(),
+            tanh_h: zeros((steps + 1) * block),
+            errors: zeros(steps * n_x * batch),
+            d_pre: zeros(steps * block),
+            h: zeros(block),
+            drive: zeros(block),
+            product: zeros(block),
+            back: zeros(steps * block),
+            d_h: zeros(block),
+            d_pre_total: zeros(block),
+            w_r: zeros(n_h * n_h),
+            w_c: zeros(n_h * n_c),
+            b_r: zeros(n_h),
+            b_o: zeros(n_x),
+            h0: zeros(n_h),
+            causes: zeros(n_c * batch),
+            w_o_t: zeros(n_h * n_x),
+            w_r_t: zeros(n_h * n_h),
+            w_c_t: zeros(n_c * n_h),
+            grads: Grads {
+                w_o_t: zeros(n_h * n_x),
+                b_o: zeros(n_x),
+                w_c: zeros(n_h * n_c),
+                w_r: zeros(n_h * n_h),
+                b_r: zeros(n_h),
+                causes: zeros(n_c * batch),
+            },
+        }
+    }
+
+    /// The parameters and causes of this pass, in `T` and in the layouts the loops want.
+    fn load(&mut self, network: &Network, causes: &Mat) {
+        let p = &network.params;
+        let n_h = self.dims.n_h;
+        convert_into(&mut self.w_r, p.w_r.as_slice());
+        convert_into(&mut self.w_c, p.w_c.as_slice());
+        convert_into(&mut self.b_r, p.b_r.as_slice());
+        convert_into(&mut self.b_o, p.b_o.as_slice());
+        convert_into(&mut self.h0, network.h0.as_slice());
+        convert_into(&mut self.causes, causes.as_slice());
+        // W_o (n_x × n_h) transposed: its rows become columns of length n_h.
+        for (d, row) in self.w_o_t.chunks_exact_mut(n_h).enumerate() {
+            for (i, value) in row.iter_mut().enumerate() {
+                *value = T::from_f64(p.w_o[(d, i)]);
+            }
+        }
+        transpose_into(&mut self.w_r_t, &self.w_r, n_h);
+        transpose_into(&mut self.w_c_t, &self.w_c, n_h);
+    }
+}
+
+/// A workspace in the precision training computes in.
+pub enum AnyWorkspace {
+    F32(Workspace<f32>),
+    F64(Workspace<f64>),
+}
+
+impl AnyWorkspace {
+    pub fn new(precision: Precision, dims: Dims, targets: &[Mat]) -> AnyWorkspace {
+        match precision {
+            Precision::F32 => AnyWorkspace::F32(Workspace::new(dims, targets)),
+            Precision::F64 => AnyWorkspace::F64(Workspace::new(dims, targets)),
+        }
+    }
+
+    /// See [`forward`].
+    pub fn forward(&mut self, network: &Network, causes: &Mat) -> f64 {
+        match self {
+            AnyWorkspace::F32(ws) => forward(network, causes, ws),
+            AnyWorkspace::F64(ws) => forward(network, causes, ws),
+        }
+    }
+
+    /// See [`backward`].
+    pub fn backward(&mut self, network: &Network, grads: &mut Gradients) {
+        match self {
+            AnyWorkspace::F32(ws) => backward(network, ws, grads),
+            AnyWorkspace::F64(ws) => backward(network, ws, grads),
+        }
+    }
+
+    /// What the last pass predicted for step t of sequence k (x_pred = e + x).
+    pub fn prediction(&self, t: usize, k: usize) -> [f64; 2] {
+        fn at<T: Real>(ws: &Workspace<T>, t: usize, k: usize) -> [f64; 2] {
+            let i = (t * ws.batch + k) * ws.dims.n_x;
+            [0, 1].map(|d| (ws.errors[i + d] + ws.targets[i + d]).to_f64())
+        }
+        match self {
+            AnyWorkspace::F32(ws) => at(ws, t, k),
+            AnyWorkspace::F64(ws) => at(ws, t, k),
         }
     }
 }
 
 /// The generation pass from `causes` (n_c × P): fills the workspace, returns mean(e^2).
-pub fn forward(network: &Network, causes: &Mat, ws: &mut Workspace) -> f64 {
+pub fn forward<T: Real>(network: &Network, causes: &Mat, ws: &mut Workspace<T>) -> f64 {
+    ws.load(network, causes);
     simd::run(Forward {
-        network,
-        causes,
+        tau: network.tau,
         ws,
     })
 }
 
 /// The gradients of the loss of the last [`forward`] (same network and causes).
-pub fn backward(network: &Network, causes: &Mat, ws: &mut Workspace, grads: &mut Gradients) {
+pub fn backward<T: Real>(network: &Network, ws: &mut Workspace<T>, grads: &mut Gradients) {
     simd::run(Backward {
-        network,
-        causes,
-        ws,
-        grads,
-    })
+        tau: network.tau,
+        ws: &mut *ws,
+    });
+    // Out in f64: W_o back from its transpose, the scale of dL/dx_pred folded in as before.
+    let g = &ws.grads;
+    let out = &mut grads.params;
+    let scale = 2.0 / ws.errors.len() as f64;
+    let n_h = ws.dims.n_h;
+    for (d, row) in g.w_o_t.chunks_exact(n_h).enumerate() {
+        for (i, &value) in row.iter().enumerate() {
+            out.w_o[(d, i)] = value.to_f64() * scale;
+        }
+    }
+    for (o, &value) in out.b_o.iter_mut().zip(&g.b_o) {
+        *o = value.to_f64() * scale;
+    }
+    let copy = |out: &mut [f64], from: &[T]| {
+        for (o, &value) in out.iter_mut().zip(from) {
+            *o = value.to_f64();
+        }
+    };
+    copy(out.w_c.as_mut_slice(), &g.w_c);
+    copy(out.w_r.as_mut_slice(), &g.w_r);
+    copy(out.b_r.as_mut_slice(), &g.b_r);
+    copy(grads.causes.as_mut_slice(), &g.causes);
 }
 
-struct Forward<'a> {
-    network: &'a Network,
-    causes: &'a Mat,
-    ws: &'a mut Workspace,
+struct Forward<'a, T> {
+    tau: f64,
+    ws: &'a mut Workspace<T>,
 }
 
-impl Kernel for Forward<'_> {
+impl<T: Real> Kernel for Forward<'_, T> {
     type Output = f64;
 
     #[inline(always)]
     fn run<I: Isa>(self) -> f64 {
-        let Forward {
-            network: net,
-            causes,
-            ws,
-        } = self;
+        let ws = self.ws;
         let Dims { n_c, n_h, n_x } = ws.dims;
         let block = n_h * ws.batch;
-        let p = &net.params;
-        let (leak, rate) = (1.0 - 1.0 / net.tau, 1.0 / net.tau);
+        let (leak, rate) = (
+            T::from_f64(1.0 - 1.0 / self.tau),
+            T::from_f64(1.0 / self.tau),
+        );
 
         for h in ws.h.chunks_exact_mut(n_h) {
-            h.copy_from_slice(net.h0.as_slice());
+            h.copy_from_slice(&ws.h0);
         }
         tanh_into(&mut ws.tanh_h[..block], &ws.h);
         // c does not change during a pass: W_c c + b_r once.
         let c = Columns {
-            data: causes.as_slice(),
+            data: &ws.causes,
             k: n_c,
         };
-        product::<I>(&mut ws.drive, p.w_c.as_slice(), n_h, &c);
+        product::<I, T>(&mut ws.drive, &ws.w_c, n_h, &c);
         for drive in ws.drive.chunks_exact_mut(n_h) {
-            for (d, &b) in drive.iter_mut().zip(p.b_r.iter()) {
+            for (d, &b) in drive.iter_mut().zip(&ws.b_r) {
                 *d += b;
             }
         }
@@ -155,7 +273,7 @@ impl Kernel for Forward<'_> {
                 data: &before[t * block..],
                 k: n_h,
             };
-            product::<I>(&mut ws.product, p.w_r.as_slice(), n_h, &tanh_before);
+            product::<I, T>(&mut ws.product, &ws.w_r, n_h, &tanh_before);
             // Indexed loops over slices of one length: they vectorise on every target, where
             // deep chains of zip iterators sometimes are not inlined (wasm).
             let (h, recurrent, drive) =
@@ -167,7 +285,6 @@ impl Kernel for Forward<'_> {
         }
 
         // e_t = W_o tanh(h_t) + b_o - x_t, for every step and sequence at once.
-        transpose_into(&mut ws.w_o_t, p.w_o.as_slice(), n_x);
         let columns = ws.tanh_h[block..]
             .chunks_exact(n_h)
             .zip(ws.errors.chunks_exact_mut(n_x))
@@ -175,50 +292,46 @@ impl Kernel for Forward<'_> {
         let mut total = 0.0;
         for ((tanh, e), x) in columns {
             for (d, w_row) in ws.w_o_t.chunks_exact(n_h).enumerate() {
-                e[d] = dot::<I>(w_row, tanh) + p.b_o[d] - x[d];
-                total += e[d] * e[d];
+                e[d] = dot::<I, T>(w_row, tanh) + ws.b_o[d] - x[d];
+                let e = e[d].to_f64();
+                total += e * e;
             }
         }
         total / ws.errors.len() as f64
     }
 }
 
-struct Backward<'a> {
-    network: &'a Network,
-    causes: &'a Mat,
-    ws: &'a mut Workspace,
-    grads: &'a mut Gradients,
+struct Backward<'a, T> {
+    tau: f64,
+    ws: &'a mut Workspace<T>,
 }
 
-impl Kernel for Backward<'_> {
+impl<T: Real> Kernel for Backward<'_, T> {
     type Output = ();
 
     #[inline(always)]
     fn run<I: Isa>(self) {
-        let Backward {
-            network: net,
-            causes,
-            ws,
-            grads,
-        } = self;
+        let ws = self.ws;
         let Dims { n_c, n_h, n_x } = ws.dims;
         let block = n_h * ws.batch;
-        let p = &net.params;
-        let (leak, rate) = (1.0 - 1.0 / net.tau, 1.0 / net.tau);
+        let (one, leak, rate) = (
+            T::from_f64(1.0),
+            T::from_f64(1.0 - 1.0 / self.tau),
+            T::from_f64(1.0 / self.tau),
+        );
         // dL/dx_pred_t = 2 e_t / (T P n_x)
-        let scale = 2.0 / ws.errors.len() as f64;
-        transpose_into(&mut ws.w_r_t, p.w_r.as_slice(), n_h);
+        let scale = T::from_f64(2.0 / ws.errors.len() as f64);
 
         // The output's pull on every h_t at once: W_o^T dL/dx_t (scaled below).
         let errors = Columns {
             data: &ws.errors,
             k: n_x,
         };
-        product::<I>(&mut ws.back, &ws.w_o_t, n_h, &errors);
+        product::<I, T>(&mut ws.back, &ws.w_o_t, n_h, &errors);
 
         // Backwards through time: d_h = dL/dh_t, and dL/dpre_t = d_h / tau.
-        ws.d_h.fill(0.0);
-        ws.d_pre_total.fill(0.0);
+        ws.d_h.fill(T::ZERO);
+        ws.d_pre_total.fill(T::ZERO);
         for t in (1..=ws.steps).rev() {
             let tanh_t = &ws.tanh_h[t * block..][..block];
             let tanh_before = &ws.tanh_h[(t - 1) * block..][..block];
@@ -227,7 +340,7 @@ impl Kernel for Backward<'_> {
             // d_h += (W_o^T dL/dx_t) * (1 - tanh(h_t)^2);  dL/dpre_t = d_h / tau
             let (d_h, total) = (&mut ws.d_h[..block], &mut ws.d_pre_total[..block]);
             for i in 0..block {
-                d_h[i] += scale * back_t[i] * (1.0 - tanh_t[i] * tanh_t[i]);
+                d_h[i] += scale * back_t[i] * (one - tanh_t[i] * tanh_t[i]);
                 d_pre_t[i] = rate * d_h[i];
                 // c is the same at every step, so its gradient gathers dL/dpre over time.
                 total[i] += d_pre_t[i];
@@ -237,41 +350,38 @@ impl Kernel for Backward<'_> {
                 data: d_pre_t,
                 k: n_h,
             };
-            product::<I>(&mut ws.product, &ws.w_r_t, n_h, &d_pre_t);
+            product::<I, T>(&mut ws.product, &ws.w_r_t, n_h, &d_pre_t);
             let (d_h, recurrent) = (&mut ws.d_h[..block], &ws.product[..block]);
             for i in 0..block {
-                d_h[i] = leak * d_h[i] + recurrent[i] * (1.0 - tanh_before[i] * tanh_before[i]);
+                d_h[i] = leak * d_h[i] + recurrent[i] * (one - tanh_before[i] * tanh_before[i]);
             }
         }
 
-        let g = &mut grads.params;
+        let g = &mut ws.grads;
         // dW_o = sum_t dL/dx_t tanh(h_t)^T, computed transposed; db_o = sum_t dL/dx_t
+        // (both without the scale of dL/dx_t, which `backward` applies).
         let errors_t = Transposed {
             data: &ws.errors,
             n: n_x,
         };
-        product::<I>(&mut ws.w_o_grad_t, &ws.tanh_h[block..], n_h, &errors_t);
-        transpose_into(g.w_o.as_mut_slice(), &ws.w_o_grad_t, n_h);
-        g.w_o.iter_mut().for_each(|v| *v *= scale);
-        column_sum(g.b_o.as_mut_slice(), &ws.errors);
-        g.b_o.iter_mut().for_each(|v| *v *= scale);
+        product::<I, T>(&mut g.w_o_t, &ws.tanh_h[block..], n_h, &errors_t);
+        column_sum(&mut g.b_o, &ws.errors);
         // dW_r = sum_t dL/dpre_t tanh(h_{t-1})^T;  db_r = sum_t dL/dpre_t
         let tanh_before_t = Transposed {
             data: &ws.tanh_h[..ws.steps * block],
             n: n_h,
         };
-        product::<I>(g.w_r.as_mut_slice(), &ws.d_pre, n_h, &tanh_before_t);
-        column_sum(g.b_r.as_mut_slice(), &ws.d_pre_total);
+        product::<I, T>(&mut g.w_r, &ws.d_pre, n_h, &tanh_before_t);
+        column_sum(&mut g.b_r, &ws.d_pre_total);
         let causes_t = Transposed {
-            data: causes.as_slice(),
+            data: &ws.causes,
             n: n_c,
         };
-        product::<I>(g.w_c.as_mut_slice(), &ws.d_pre_total, n_h, &causes_t);
-        transpose_into(&mut ws.w_c_t, p.w_c.as_slice(), n_h);
+        product::<I, T>(&mut g.w_c, &ws.d_pre_total, n_h, &causes_t);
         let d_pre_total = Columns {
             data: &ws.d_pre_total,
             k: n_h,
         };
-        product::<I>(grads.causes.as_mut_slice(), &ws.w_c_t, n_c, &d_pre_total);
+        product::<I, T>(&mut g.causes, &ws.w_c_t, n_c, &d_pre_total);
     }
 }

@@ -6,20 +6,21 @@
 //! streams through. A last block that would stick out is shifted back to overlap the one
 //! before; it recomputes a few entries with the very same result, and no edge case remains.
 
+use crate::real::Real;
 use crate::simd::Isa;
 
 /// Columns of the result computed together.
 const COLS: usize = 4;
 
 /// The right operand of a product, B (k × n).
-pub trait RightOperand {
+pub trait RightOperand<T: Real> {
     /// Columns of the operand (of the result).
     fn cols(&self) -> usize;
-    /// The block of `out` = A B at rows i0.. and columns j0.. (see [`block`]).
+    /// The R × C block of `out` = A B at rows i0.. and columns j0...
     fn block<I: Isa, const R: usize, const C: usize>(
         &self,
-        out: &mut [f64],
-        a: &[f64],
+        out: &mut [T],
+        a: &[T],
         m: usize,
         i0: usize,
         j0: usize,
@@ -27,21 +28,21 @@ pub trait RightOperand {
 }
 
 /// A k × n matrix stored column-major.
-pub struct Columns<'a> {
-    pub data: &'a [f64],
+pub struct Columns<'a, T> {
+    pub data: &'a [T],
     pub k: usize,
 }
 
 /// The transpose of an n × k matrix stored column-major: its k columns are our rows.
-pub struct Transposed<'a> {
-    pub data: &'a [f64],
+pub struct Transposed<'a, T> {
+    pub data: &'a [T],
     pub n: usize,
 }
 
 // The loops below index slices instead of zipping iterators: chains of iterator adapters are
 // not always inlined (in wasm builds they were not), and a call per element is ruinous here.
 
-impl RightOperand for Columns<'_> {
+impl<T: Real> RightOperand<T> for Columns<'_, T> {
     fn cols(&self) -> usize {
         self.data.len() / self.k
     }
@@ -49,28 +50,28 @@ impl RightOperand for Columns<'_> {
     #[inline(always)]
     fn block<I: Isa, const R: usize, const C: usize>(
         &self,
-        out: &mut [f64],
-        a: &[f64],
+        out: &mut [T],
+        a: &[T],
         m: usize,
         i0: usize,
         j0: usize,
     ) {
         let k = self.k;
         // Slices of exactly k, so that indexing them by p < k needs no bounds check.
-        let columns: [&[f64]; C] = std::array::from_fn(|c| &self.data[(j0 + c) * k..][..k]);
-        let mut acc = [[0.0; R]; C];
+        let columns: [&[T]; C] = std::array::from_fn(|c| &self.data[(j0 + c) * k..][..k]);
+        let mut acc = [[T::ZERO; R]; C];
         for p in 0..k {
-            let mut b_row = [0.0; C];
+            let mut b_row = [T::ZERO; C];
             for c in 0..C {
                 b_row[c] = columns[c][p];
             }
-            accumulate::<I, R, C>(&mut acc, &a[p * m + i0..][..R], &b_row);
+            accumulate::<I, T, R, C>(&mut acc, &a[p * m + i0..][..R], &b_row);
         }
         store(out, m, i0, j0, &acc);
     }
 }
 
-impl RightOperand for Transposed<'_> {
+impl<T: Real> RightOperand<T> for Transposed<'_, T> {
     fn cols(&self) -> usize {
         self.n
     }
@@ -78,17 +79,17 @@ impl RightOperand for Transposed<'_> {
     #[inline(always)]
     fn block<I: Isa, const R: usize, const C: usize>(
         &self,
-        out: &mut [f64],
-        a: &[f64],
+        out: &mut [T],
+        a: &[T],
         m: usize,
         i0: usize,
         j0: usize,
     ) {
         let n = self.n;
-        let mut acc = [[0.0; R]; C];
+        let mut acc = [[T::ZERO; R]; C];
         for p in 0..self.data.len() / n {
             let b_row = &self.data[p * n + j0..][..C];
-            accumulate::<I, R, C>(&mut acc, &a[p * m + i0..][..R], b_row);
+            accumulate::<I, T, R, C>(&mut acc, &a[p * m + i0..][..R], b_row);
         }
         store(out, m, i0, j0, &acc);
     }
@@ -96,10 +97,10 @@ impl RightOperand for Transposed<'_> {
 
 /// acc[c][r] += a[r] b[c]: one step of the shared dimension for an R × C block.
 #[inline(always)]
-fn accumulate<I: Isa, const R: usize, const C: usize>(
-    acc: &mut [[f64; R]; C],
-    a: &[f64],
-    b: &[f64],
+fn accumulate<I: Isa, T: Real, const R: usize, const C: usize>(
+    acc: &mut [[T; R]; C],
+    a: &[T],
+    b: &[T],
 ) {
     let (a, b) = (&a[..R], &b[..C]);
     for c in 0..C {
@@ -111,12 +112,12 @@ fn accumulate<I: Isa, const R: usize, const C: usize>(
 
 /// Writes a finished block: rows i0..i0 + R, columns j0..j0 + C of out (m rows).
 #[inline(always)]
-fn store<const R: usize, const C: usize>(
-    out: &mut [f64],
+fn store<T: Real, const R: usize, const C: usize>(
+    out: &mut [T],
     m: usize,
     i0: usize,
     j0: usize,
-    acc: &[[f64; R]; C],
+    acc: &[[T; R]; C],
 ) {
     for (c, sums) in acc.iter().enumerate() {
         out[(j0 + c) * m + i0..][..R].copy_from_slice(sums);
@@ -125,18 +126,19 @@ fn store<const R: usize, const C: usize>(
 
 /// out = A B, with A m × k column-major (`a`), B k × n, and out m × n column-major.
 #[inline(always)]
-pub fn product<I: Isa>(out: &mut [f64], a: &[f64], m: usize, b: &impl RightOperand) {
+pub fn product<I: Isa, T: Real>(out: &mut [T], a: &[T], m: usize, b: &impl RightOperand<T>) {
     let n = b.cols();
     assert!(
         m > 0 && out.len() == m * n && a.len().is_multiple_of(m),
         "product shapes"
     );
     // Two vectors of rows per block where the matrix is tall enough, else one row at a time.
-    match I::LANES {
-        8 if m >= 16 => tiles::<I, 16>(out, a, m, n, b),
-        4 if m >= 8 => tiles::<I, 8>(out, a, m, n, b),
-        2 if m >= 4 => tiles::<I, 4>(out, a, m, n, b),
-        _ => tiles::<I, 1>(out, a, m, n, b),
+    match I::LANES * T::PER_WORD {
+        16 if m >= 32 => tiles::<I, T, 32>(out, a, m, n, b),
+        8 if m >= 16 => tiles::<I, T, 16>(out, a, m, n, b),
+        4 if m >= 8 => tiles::<I, T, 8>(out, a, m, n, b),
+        2 if m >= 4 => tiles::<I, T, 4>(out, a, m, n, b),
+        _ => tiles::<I, T, 1>(out, a, m, n, b),
     }
 }
 
@@ -147,12 +149,12 @@ fn starts(len: usize, size: usize) -> impl Iterator<Item = usize> {
 }
 
 #[inline(always)]
-fn tiles<I: Isa, const R: usize>(
-    out: &mut [f64],
-    a: &[f64],
+fn tiles<I: Isa, T: Real, const R: usize>(
+    out: &mut [T],
+    a: &[T],
     m: usize,
     n: usize,
-    b: &impl RightOperand,
+    b: &impl RightOperand<T>,
 ) {
     if n >= COLS {
         for j0 in starts(n, COLS) {
@@ -174,11 +176,11 @@ const PARTS: usize = 8;
 
 /// sum_i a[i] b[i].
 #[inline(always)]
-pub fn dot<I: Isa>(a: &[f64], b: &[f64]) -> f64 {
+pub fn dot<I: Isa, T: Real>(a: &[T], b: &[T]) -> T {
     // Fixed-size chunks: no bounds checks inside, so the partial sums become one vector each.
     let (a_chunks, a_tail) = a.as_chunks::<PARTS>();
     let (b_chunks, b_tail) = b[..a.len()].as_chunks::<PARTS>();
-    let mut parts = [0.0; PARTS];
+    let mut parts = [T::ZERO; PARTS];
     for (x, y) in a_chunks.iter().zip(b_chunks) {
         for l in 0..PARTS {
             parts[l] = I::mul_add(x[l], y[l], parts[l]);
@@ -192,16 +194,16 @@ pub fn dot<I: Isa>(a: &[f64], b: &[f64]) -> f64 {
 
 /// The sum of the partial sums, pairwise.
 #[inline(always)]
-fn add_parts(parts: &[f64; PARTS]) -> f64 {
+fn add_parts<T: Real>(parts: &[T; PARTS]) -> T {
     ((parts[0] + parts[4]) + (parts[1] + parts[5]))
         + ((parts[2] + parts[6]) + (parts[3] + parts[7]))
 }
 
 /// out = the sum of the columns of `columns` (out.len() rows each).
 #[inline(always)]
-pub fn column_sum(out: &mut [f64], columns: &[f64]) {
+pub fn column_sum<T: Real>(out: &mut [T], columns: &[T]) {
     let m = out.len();
-    out.fill(0.0);
+    out.fill(T::ZERO);
     for j in 0..columns.len() / m {
         let column = &columns[j * m..][..m];
         for i in 0..m {
@@ -211,7 +213,7 @@ pub fn column_sum(out: &mut [f64], columns: &[f64]) {
 }
 
 /// The transpose of an m × n column-major matrix, into `out` (n × m column-major).
-pub fn transpose_into(out: &mut [f64], a: &[f64], m: usize) {
+pub fn transpose_into<T: Copy>(out: &mut [T], a: &[T], m: usize) {
     let n = a.len() / m;
     for (j, column) in a.chunks_exact(m).enumerate() {
         for (i, &x) in column.iter().enumerate() {
@@ -257,19 +259,44 @@ mod tests {
             let (a, b) = (numbers(m * k, 1), numbers(k * n, 2));
             let expected = naive(&a, m, &b, k);
             let mut out = vec![f64::NAN; m * n];
-            product::<I>(&mut out, &a, m, &Columns { data: &b, k });
+            product::<I, f64>(&mut out, &a, m, &Columns { data: &b, k });
             let close = |x: &[f64]| x.iter().zip(&expected).all(|(p, q)| (p - q).abs() < 1e-12);
             assert!(close(&out), "product {m}×{k}×{n}");
             let mut bt = vec![0.0; k * n];
             transpose_into(&mut bt, &b, k);
             out.fill(f64::NAN);
-            product::<I>(&mut out, &a, m, &Transposed { data: &bt, n });
+            product::<I, f64>(&mut out, &a, m, &Transposed { data: &bt, n });
             assert!(close(&out), "product with a transposed operand {m}×{k}×{n}");
         }
         for len in [0, 1, 7, 8, 9, 50] {
             let (a, b) = (numbers(len, 3), numbers(len, 4));
             let expected: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
-            assert!((dot::<I>(&a, &b) - expected).abs() < 1e-12, "dot of {len}");
+            assert!(
+                (dot::<I, f64>(&a, &b) - expected).abs() < 1e-12,
+                "dot of {len}"
+            );
+        }
+    }
+
+    fn check_f32<I: Isa>() {
+        for (m, k, n) in [(3, 2, 5), (33, 7, 9), (50, 50, 4), (70, 3, 2)] {
+            let (a, b) = (numbers(m * k, 5), numbers(k * n, 6));
+            let expected = naive(&a, m, &b, k);
+            let (a32, b32): (Vec<f32>, Vec<f32>) = (
+                a.iter().map(|&x| x as f32).collect(),
+                b.iter().map(|&x| x as f32).collect(),
+            );
+            let mut out = vec![f32::NAN; m * n];
+            product::<I, f32>(&mut out, &a32, m, &Columns { data: &b32, k });
+            let worst = out
+                .iter()
+                .zip(&expected)
+                .map(|(p, q)| (*p as f64 - q).abs())
+                .fold(0.0, f64::max);
+            assert!(
+                worst < 1e-4 * k as f64,
+                "f32 product {m}×{k}×{n}: {worst:e}"
+            );
         }
     }
 
@@ -280,5 +307,8 @@ mod tests {
         check::<Baseline>();
         check::<Avx2>();
         check::<Avx512>();
+        check_f32::<Baseline>();
+        check_f32::<Avx2>();
+        check_f32::<Avx512>();
     }
 }

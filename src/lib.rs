@@ -28,6 +28,7 @@ pub mod model;
 pub mod network;
 pub mod noise;
 pub mod prior;
+pub mod real;
 pub mod retrieve;
 pub mod simd;
 pub mod simulate;

@@ -7,9 +7,10 @@ use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
 use crate::activation::tanh_into;
-use crate::dense::{Columns, dot, product, transpose_into};
+use crate::dense::{Columns, dot, product};
 use crate::noise::Noise;
 use crate::prior::{MixturePrior, PriorScratch};
+use crate::real::{Real, convert_into};
 use crate::simd::{self, Isa, Kernel};
 
 pub type Mat = DMatrix<f64>;
@@ -71,38 +72,92 @@ pub struct State {
     pub c: Mat,
 }
 
-/// Buffers of one batched step, allocated once so that the time loop allocates nothing.
-pub struct StepBuffers {
-    /// The prediction `x_pred` and its error `e = x_pred - x_t` of the last step (n_x × B).
-    pub x_pred: Mat,
-    pub error: Mat,
-    tanh_h: Vec<f64>,
-    recurrent: Vec<f64>,
-    drive: Vec<f64>,
-    h_prior: Vec<f64>,
-    tanh_prior: Vec<f64>,
-    error_h: Vec<f64>,
+/// The weights in the number type and layout of the hot loops, with the step's constants.
+pub(crate) struct Weights<T> {
+    dims: Dims,
+    leak: T,
+    rate: T,
+    w_r: Vec<T>,
+    w_c: Vec<T>,
     /// W_o transposed (n_h × n_x): its columns are what the output error is spread back with.
-    w_o_t: Vec<f64>,
-    prior: PriorScratch,
-    pull: Vec<f64>,
+    w_o_t: Vec<T>,
+    b_r: Vec<T>,
+    b_o: Vec<T>,
+    pub(crate) h0: Vec<T>,
 }
 
-impl StepBuffers {
-    pub fn new(dims: Dims, batch: usize) -> StepBuffers {
-        let states = || vec![0.0; dims.n_h * batch];
+impl<T: Real> Weights<T> {
+    fn zeros(dims: Dims) -> Weights<T> {
+        let Dims { n_c, n_h, n_x } = dims;
+        Weights {
+            dims,
+            leak: T::ZERO,
+            rate: T::ZERO,
+            w_r: vec![T::ZERO; n_h * n_h],
+            w_c: vec![T::ZERO; n_h * n_c],
+            w_o_t: vec![T::ZERO; n_h * n_x],
+            b_r: vec![T::ZERO; n_h],
+            b_o: vec![T::ZERO; n_x],
+            h0: vec![T::ZERO; n_h],
+        }
+    }
+
+    /// Copies `network`'s weights in (same dimensions; allocates nothing).
+    pub(crate) fn load(&mut self, network: &Network) {
+        let p = &network.params;
+        self.leak = T::from_f64(1.0 - 1.0 / network.tau);
+        self.rate = T::from_f64(1.0 / network.tau);
+        convert_into(&mut self.w_r, p.w_r.as_slice());
+        convert_into(&mut self.w_c, p.w_c.as_slice());
+        convert_into(&mut self.b_r, p.b_r.as_slice());
+        convert_into(&mut self.b_o, p.b_o.as_slice());
+        convert_into(&mut self.h0, network.h0.as_slice());
+        for (d, row) in self.w_o_t.chunks_exact_mut(self.dims.n_h).enumerate() {
+            for (i, value) in row.iter_mut().enumerate() {
+                *value = T::from_f64(p.w_o[(d, i)]);
+            }
+        }
+    }
+}
+
+/// Buffers of one batched step, allocated once so that the time loop allocates nothing, and
+/// the weights in the step's number type `T`.
+pub struct StepBuffers<T: Real = f64> {
+    /// The prediction `x_pred` and its error `e = x_pred - x_t` of the last [`Network::step`]
+    /// (n_x × B).
+    pub x_pred: Mat,
+    pub error: Mat,
+    pub(crate) weights: Weights<T>,
+    tanh_h: Vec<T>,
+    recurrent: Vec<T>,
+    drive: Vec<T>,
+    h_prior: Vec<T>,
+    tanh_prior: Vec<T>,
+    error_h: Vec<T>,
+    /// The prediction and its error in `T` (n_x × B).
+    pub(crate) x: Vec<T>,
+    pub(crate) e: Vec<T>,
+    prior: PriorScratch<T>,
+    pull: Vec<T>,
+}
+
+impl<T: Real> StepBuffers<T> {
+    pub fn new(dims: Dims, batch: usize) -> StepBuffers<T> {
+        let states = || vec![T::ZERO; dims.n_h * batch];
         StepBuffers {
             x_pred: Mat::zeros(dims.n_x, batch),
             error: Mat::zeros(dims.n_x, batch),
+            weights: Weights::zeros(dims),
             tanh_h: states(),
             recurrent: states(),
             drive: states(),
             h_prior: states(),
             tanh_prior: states(),
             error_h: states(),
-            w_o_t: vec![0.0; dims.n_h * dims.n_x],
+            x: vec![T::ZERO; dims.n_x * batch],
+            e: vec![T::ZERO; dims.n_x * batch],
             prior: PriorScratch::default(),
-            pull: vec![0.0; dims.n_c * batch],
+            pull: vec![T::ZERO; dims.n_c * batch],
         }
     }
 }
@@ -165,8 +220,8 @@ impl Network {
         noise: &mut Noise,
         buf: &mut StepBuffers,
     ) {
+        buf.weights.load(self);
         simd::run(Step {
-            net: self,
             state,
             x_t,
             rates,
@@ -175,130 +230,125 @@ impl Network {
             buf,
         });
     }
+}
 
-    /// [`Network::step`] compiled for one instruction set (callers loop over it inside one
-    /// [`simd::run`], so that the choice is made once per chunk of work, not once per step).
-    #[inline(always)]
-    pub(crate) fn step_with<I: Isa>(
-        &self,
-        state: &mut State,
-        x_t: &Mat,
-        rates: &Rates,
-        prior: Option<&MixturePrior>,
-        noise: &mut Noise,
-        buf: &mut StepBuffers,
-    ) {
-        let Dims { n_c, n_h, .. } = self.dims;
-        let p = &self.params;
-        let (leak, rate) = (1.0 - 1.0 / self.tau, 1.0 / self.tau);
-        let h = state.h.as_mut_slice();
-        let c = state.c.as_mut_slice();
+/// [`Network::step`] on slices in the number type `T`, compiled for one instruction set:
+/// callers loop over it inside one [`simd::run`], so that the choice is made once per chunk
+/// of work. The weights are `buf.weights`; the prediction and error go to `buf.x`, `buf.e`.
+#[inline(always)]
+pub(crate) fn step_with<I: Isa, T: Real>(
+    buf: &mut StepBuffers<T>,
+    h: &mut [T],
+    c: &mut [T],
+    x_t: &[T],
+    rates: &Rates,
+    prior: Option<&MixturePrior>,
+    noise: &mut Noise,
+) {
+    let w = &buf.weights;
+    let Dims { n_c, n_h, n_x } = w.dims;
 
-        // h_prior = (1 - 1/tau) h + (1/tau) (W_r tanh(h) + W_c c + b_r)
-        tanh_into(&mut buf.tanh_h, h);
-        let tanh_h = Columns {
-            data: &buf.tanh_h,
-            k: n_h,
-        };
-        product::<I>(&mut buf.recurrent, p.w_r.as_slice(), n_h, &tanh_h);
-        product::<I>(
-            &mut buf.drive,
-            p.w_c.as_slice(),
-            n_h,
-            &Columns { data: c, k: n_c },
-        );
-        // Indexed loops over slices of one length: they vectorise on every target, where deep
-        // chains of zip iterators sometimes are not inlined (wasm).
-        let b_r = p.b_r.as_slice();
-        for j in 0..h.len() / n_h {
-            // Column j of each, sliced to exactly n_h so that the loop has no bounds checks.
-            let h_prior = &mut buf.h_prior[j * n_h..][..n_h];
-            let (h, recurrent) = (&h[j * n_h..][..n_h], &buf.recurrent[j * n_h..][..n_h]);
-            let (drive, b_r) = (&buf.drive[j * n_h..][..n_h], &b_r[..n_h]);
-            for i in 0..n_h {
-                h_prior[i] = leak * h[i] + rate * (recurrent[i] + drive[i] + b_r[i]);
-            }
-        }
-
-        // x_pred = W_o tanh(h_prior) + b_o;  e = x_pred - x_t
-        tanh_into(&mut buf.tanh_prior, &buf.h_prior);
-        transpose_into(&mut buf.w_o_t, p.w_o.as_slice(), self.dims.n_x);
-        let columns = buf.tanh_prior.chunks_exact(n_h);
-        for (j, tanh_column) in columns.enumerate() {
-            for (d, w_row) in buf.w_o_t.chunks_exact(n_h).enumerate() {
-                let x = dot::<I>(w_row, tanh_column) + p.b_o[d];
-                buf.x_pred[(d, j)] = x;
-                buf.error[(d, j)] = x - x_t[(d, j)];
-            }
-        }
-
-        if rates.alpha_x > 0.0 {
-            self.infer::<I>(h, c, rates, noise, buf);
-        } else {
-            h.copy_from_slice(&buf.h_prior);
-        }
-
-        if let Some(prior) = prior.filter(|_| rates.alpha_c > 0.0) {
-            // c = c + alpha_c g(c)
-            prior.prepare(&mut buf.prior);
-            prior.pull_batch::<I>(c, &mut buf.prior, &mut buf.pull);
-            for (value, &g) in c.iter_mut().zip(&buf.pull) {
-                *value += rates.alpha_c * g;
-            }
+    // h_prior = (1 - 1/tau) h + (1/tau) (W_r tanh(h) + W_c c + b_r)
+    tanh_into(&mut buf.tanh_h, h);
+    let tanh_h = Columns {
+        data: &buf.tanh_h,
+        k: n_h,
+    };
+    product::<I, T>(&mut buf.recurrent, &w.w_r, n_h, &tanh_h);
+    product::<I, T>(&mut buf.drive, &w.w_c, n_h, &Columns { data: c, k: n_c });
+    // Indexed loops over slices of one length: they vectorise on every target, where deep
+    // chains of zip iterators sometimes are not inlined (wasm).
+    let (leak, rate, b_r) = (w.leak, w.rate, &w.b_r[..n_h]);
+    for j in 0..h.len() / n_h {
+        // Column j of each, sliced to exactly n_h so that the loop has no bounds checks.
+        let h_prior = &mut buf.h_prior[j * n_h..][..n_h];
+        let (h, recurrent) = (&h[j * n_h..][..n_h], &buf.recurrent[j * n_h..][..n_h]);
+        let drive = &buf.drive[j * n_h..][..n_h];
+        for i in 0..n_h {
+            h_prior[i] = leak * h[i] + rate * (recurrent[i] + drive[i] + b_r[i]);
         }
     }
 
-    /// The bottom-up half of a step, sequence by sequence: from the output error to h and c.
-    #[inline(always)]
-    fn infer<I: Isa>(
-        &self,
-        h: &mut [f64],
-        c: &mut [f64],
-        rates: &Rates,
-        noise: &mut Noise,
-        buf: &mut StepBuffers,
-    ) {
-        let Dims { n_c, n_h, n_x } = self.dims;
-        let w_c = self.params.w_c.as_slice();
-        for j in 0..h.len() / n_h {
-            let (h, e_h) = (&mut h[j * n_h..][..n_h], &mut buf.error_h[j * n_h..][..n_h]);
-            let h_prior = &buf.h_prior[j * n_h..][..n_h];
-            let tanh_prior = &buf.tanh_prior[j * n_h..][..n_h];
-            let c = &mut c[j * n_c..][..n_c];
-            let e = &buf.error.as_slice()[j * n_x..][..n_x];
-            // h_post = h_prior - alpha_x (1 - tanh(h_prior)^2) * (W_o^T e);  e_h = h_prior - h_post
-            e_h.fill(0.0);
-            for (d, &e_d) in e.iter().enumerate() {
-                let w_row = &buf.w_o_t[d * n_h..][..n_h];
-                for i in 0..n_h {
-                    e_h[i] = I::mul_add(w_row[i], e_d, e_h[i]);
-                }
-            }
-            for i in 0..n_h {
-                e_h[i] *= rates.alpha_x * (1.0 - tanh_prior[i] * tanh_prior[i]);
-            }
-            // c = c - alpha_h W_c^T e_h
-            for (value, w_column) in c.iter_mut().zip(w_c.chunks_exact(n_h)) {
-                *value -= rates.alpha_h * dot::<I>(w_column, e_h);
-            }
-            // c = c + sigma_r |e_h| xi, with |e_h| the norm of this sequence's own e_h
-            if rates.sigma_r > 0.0 {
-                let scale = rates.sigma_r * dot::<I>(e_h, e_h).sqrt();
-                for value in c.iter_mut() {
-                    *value += scale * noise.normal();
-                }
-            }
-            // h = h_post
-            for i in 0..n_h {
-                h[i] = h_prior[i] - e_h[i];
-            }
+    // x_pred = W_o tanh(h_prior) + b_o;  e = x_pred - x_t
+    tanh_into(&mut buf.tanh_prior, &buf.h_prior);
+    for (j, tanh_column) in buf.tanh_prior.chunks_exact(n_h).enumerate() {
+        for (d, w_row) in w.w_o_t.chunks_exact(n_h).enumerate() {
+            let x = dot::<I, T>(w_row, tanh_column) + w.b_o[d];
+            buf.x[j * n_x + d] = x;
+            buf.e[j * n_x + d] = x - x_t[j * n_x + d];
+        }
+    }
+
+    if rates.alpha_x > 0.0 {
+        infer::<I, T>(buf, h, c, rates, noise);
+    } else {
+        h.copy_from_slice(&buf.h_prior);
+    }
+
+    if let Some(prior) = prior.filter(|_| rates.alpha_c > 0.0) {
+        // c = c + alpha_c g(c)
+        prior.prepare(&mut buf.prior);
+        prior.pull_batch::<I, T>(c, &mut buf.prior, &mut buf.pull);
+        let alpha_c = T::from_f64(rates.alpha_c);
+        for (value, &g) in c.iter_mut().zip(&buf.pull) {
+            *value += alpha_c * g;
         }
     }
 }
 
-/// [`Network::step`] as a [`Kernel`].
+/// The bottom-up half of a step, sequence by sequence: from the output error to h and c.
+#[inline(always)]
+fn infer<I: Isa, T: Real>(
+    buf: &mut StepBuffers<T>,
+    h: &mut [T],
+    c: &mut [T],
+    rates: &Rates,
+    noise: &mut Noise,
+) {
+    let w = &buf.weights;
+    let Dims { n_c, n_h, n_x } = w.dims;
+    let (one, alpha_x, alpha_h) = (
+        T::from_f64(1.0),
+        T::from_f64(rates.alpha_x),
+        T::from_f64(rates.alpha_h),
+    );
+    for j in 0..h.len() / n_h {
+        let (h, e_h) = (&mut h[j * n_h..][..n_h], &mut buf.error_h[j * n_h..][..n_h]);
+        let h_prior = &buf.h_prior[j * n_h..][..n_h];
+        let tanh_prior = &buf.tanh_prior[j * n_h..][..n_h];
+        let c = &mut c[j * n_c..][..n_c];
+        let e = &buf.e[j * n_x..][..n_x];
+        // h_post = h_prior - alpha_x (1 - tanh(h_prior)^2) * (W_o^T e);  e_h = h_prior - h_post
+        e_h.fill(T::ZERO);
+        for (d, &e_d) in e.iter().enumerate() {
+            let w_row = &w.w_o_t[d * n_h..][..n_h];
+            for i in 0..n_h {
+                e_h[i] = I::mul_add(w_row[i], e_d, e_h[i]);
+            }
+        }
+        for i in 0..n_h {
+            e_h[i] *= alpha_x * (one - tanh_prior[i] * tanh_prior[i]);
+        }
+        // c = c - alpha_h W_c^T e_h
+        for (value, w_column) in c.iter_mut().zip(w.w_c.chunks_exact(n_h)) {
+            *value -= alpha_h * dot::<I, T>(w_column, e_h);
+        }
+        // c = c + sigma_r |e_h| xi, with |e_h| the norm of this sequence's own e_h
+        if rates.sigma_r > 0.0 {
+            let scale = rates.sigma_r * dot::<I, T>(e_h, e_h).sqrt().to_f64();
+            for value in c.iter_mut() {
+                *value += T::from_f64(scale * noise.normal());
+            }
+        }
+        // h = h_post
+        for i in 0..n_h {
+            h[i] = h_prior[i] - e_h[i];
+        }
+    }
+}
+
+/// [`Network::step`] as a [`Kernel`], in f64.
 struct Step<'a> {
-    net: &'a Network,
     state: &'a mut State,
     x_t: &'a Mat,
     rates: &'a Rates,
@@ -312,8 +362,17 @@ impl Kernel for Step<'_> {
 
     #[inline(always)]
     fn run<I: Isa>(self) {
-        self.net.step_with::<I>(
-            self.state, self.x_t, self.rates, self.prior, self.noise, self.buf,
-        );
+        let Step {
+            state,
+            x_t,
+            rates,
+            prior,
+            noise,
+            buf,
+        } = self;
+        let (h, c) = (state.h.as_mut_slice(), state.c.as_mut_slice());
+        step_with::<I, f64>(buf, h, c, x_t.as_slice(), rates, prior, noise);
+        buf.x_pred.as_mut_slice().copy_from_slice(&buf.x);
+        buf.error.as_mut_slice().copy_from_slice(&buf.e);
     }
 }

@@ -3,9 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::activation::exp_nonpositive;
-use crate::dense::transpose_into;
 use crate::network::Mat;
+use crate::real::Real;
 use crate::simd::{Baseline, Isa};
 
 /// How the mixture weights are computed.
@@ -33,29 +32,33 @@ const BLOCK: usize = 32;
 /// Work space of the prior: the memories with one dimension per row (K numbers each), and
 /// per block of columns of `c` the weights (K × BLOCK, memory-major) and per-column sums.
 #[derive(Debug, Default)]
-pub struct PriorScratch {
-    mus: Vec<f64>,
-    c: Vec<f64>,
-    weights: Vec<f64>,
-    max: Vec<f64>,
-    total: Vec<f64>,
+pub struct PriorScratch<T = f64> {
+    mus: Vec<T>,
+    c: Vec<T>,
+    weights: Vec<T>,
+    max: Vec<T>,
+    total: Vec<T>,
 }
 
 impl MixturePrior<'_> {
     /// Lays the memories out in `scratch` (before one or more calls of `pull_batch`).
-    pub fn prepare(&self, scratch: &mut PriorScratch) {
+    pub fn prepare<T: Real>(&self, scratch: &mut PriorScratch<T>) {
         let (n_c, k) = self.mus.shape();
-        scratch.mus.resize(n_c * k, 0.0);
-        transpose_into(&mut scratch.mus, self.mus.as_slice(), n_c);
-        scratch.c.resize(n_c * BLOCK, 0.0);
-        scratch.weights.resize(k * BLOCK, 0.0);
-        scratch.max.resize(BLOCK, 0.0);
-        scratch.total.resize(BLOCK, 0.0);
+        scratch.mus.resize(n_c * k, T::ZERO);
+        for (q, row) in scratch.mus.chunks_exact_mut(k).enumerate() {
+            for (m, value) in row.iter_mut().enumerate() {
+                *value = T::from_f64(self.mus[(q, m)]);
+            }
+        }
+        scratch.c.resize(n_c * BLOCK, T::ZERO);
+        scratch.weights.resize(k * BLOCK, T::ZERO);
+        scratch.max.resize(BLOCK, T::ZERO);
+        scratch.total.resize(BLOCK, T::ZERO);
     }
 
     /// w_k = softmax_k(-|c - mu_k|^2 / (2 sigma_c^2)), written into `weights` (resized to K).
     pub fn weights(&self, c: &[f64], weights: &mut Vec<f64>) {
-        let mut scratch = PriorScratch::default();
+        let mut scratch = PriorScratch::<f64>::default();
         self.prepare(&mut scratch);
         self.weights_block(c, &mut scratch);
         let k = self.mus.ncols();
@@ -65,30 +68,30 @@ impl MixturePrior<'_> {
 
     /// g(c) = -sum_k w_k (c - mu_k) / (2 sigma_c^2), written into `pull` (length n_c).
     pub fn pull(&self, c: &[f64], weights: &mut Vec<f64>, pull: &mut [f64]) {
-        let mut scratch = PriorScratch::default();
+        let mut scratch = PriorScratch::<f64>::default();
         self.prepare(&mut scratch);
-        self.pull_batch::<Baseline>(c, &mut scratch, pull);
+        self.pull_batch::<Baseline, f64>(c, &mut scratch, pull);
         self.weights(c, weights);
     }
 
     /// g(c) for every column of `c` (n_c × B) into `pull` (n_c × B), after `prepare`. Since the
     /// weights sum to one, g(c) = -(c - sum_k w_k mu_k) / (2 sigma_c^2).
     #[inline(always)]
-    pub(crate) fn pull_batch<I: Isa>(
+    pub(crate) fn pull_batch<I: Isa, T: Real>(
         &self,
-        c: &[f64],
-        scratch: &mut PriorScratch,
-        pull: &mut [f64],
+        c: &[T],
+        scratch: &mut PriorScratch<T>,
+        pull: &mut [T],
     ) {
         let (n_c, k) = self.mus.shape();
-        let two_var = 2.0 * self.sigma_c * self.sigma_c;
+        let two_var = T::from_f64(2.0 * self.sigma_c * self.sigma_c);
         for (c, pull) in c.chunks(n_c * BLOCK).zip(pull.chunks_mut(n_c * BLOCK)) {
             let width = c.len() / n_c;
             self.weights_block(c, scratch);
             for q in 0..n_c {
                 // The weighted mean of the memories, dimension q, for every column at once.
                 let mean = &mut scratch.total[..width];
-                mean.fill(0.0);
+                mean.fill(T::ZERO);
                 for m in 0..k {
                     let (w, mu) = (
                         &scratch.weights[m * BLOCK..][..width],
@@ -108,10 +111,10 @@ impl MixturePrior<'_> {
     /// The weights of the columns of `c` (n_c × B, B <= BLOCK) into `scratch.weights`:
     /// memory m, column j at m * BLOCK + j. Every loop runs across the columns.
     #[inline(always)]
-    fn weights_block(&self, c: &[f64], scratch: &mut PriorScratch) {
+    fn weights_block<T: Real>(&self, c: &[T], scratch: &mut PriorScratch<T>) {
         let (n_c, k) = self.mus.shape();
         let width = c.len() / n_c;
-        let two_var = 2.0 * self.sigma_c * self.sigma_c;
+        let two_var = T::from_f64(2.0 * self.sigma_c * self.sigma_c);
         let PriorScratch {
             mus,
             c: c_rows,
@@ -127,7 +130,7 @@ impl MixturePrior<'_> {
         // logit_m = -|c - mu_m|^2 / (2 sigma_c^2)
         for m in 0..k {
             let logits = &mut weights[m * BLOCK..][..width];
-            logits.fill(0.0);
+            logits.fill(T::ZERO);
             for q in 0..n_c {
                 let (x, mu) = (&c_rows[q * BLOCK..][..width], mus[q * k + m]);
                 for j in 0..width {
@@ -142,7 +145,7 @@ impl MixturePrior<'_> {
         match self.form {
             PriorForm::Exact => {
                 // Log-sum-exp: shift by the largest logit of each column.
-                max.fill(f64::NEG_INFINITY);
+                max.fill(T::NEG_INFINITY);
                 for m in 0..k {
                     let logits = &weights[m * BLOCK..][..width];
                     for j in 0..width {
@@ -153,11 +156,11 @@ impl MixturePrior<'_> {
                         };
                     }
                 }
-                total.fill(0.0);
+                total.fill(T::ZERO);
                 for m in 0..k {
                     let w = &mut weights[m * BLOCK..][..width];
                     for j in 0..width {
-                        w[j] = exp_nonpositive(w[j] - max[j]);
+                        w[j] = (w[j] - max[j]).exp_nonpositive();
                         total[j] += w[j];
                     }
                 }
@@ -170,12 +173,12 @@ impl MixturePrior<'_> {
             }
             PriorForm::Seed => {
                 // The seed's float32 terms with their floor, summed and divided in float32.
-                let floored = |logit: f64| 1e-40_f32 + (logit as f32).exp();
+                let floored = |logit: T| 1e-40_f32 + (logit.to_f64() as f32).exp();
                 for j in 0..width {
                     let sum: f32 = (0..k).map(|m| floored(weights[m * BLOCK + j])).sum();
                     for m in 0..k {
                         let w = &mut weights[m * BLOCK + j];
-                        *w = (floored(*w) / sum) as f64;
+                        *w = T::from_f64((floored(*w) / sum) as f64);
                     }
                 }
             }

@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::dataset::{MAX_STEPS, MAX_TRAJECTORIES, time_major};
 use crate::model::Model;
-use crate::network::{Mat, Network, Rates, State, StepBuffers};
+use crate::network::{Mat, Rates, StepBuffers, step_with};
 use crate::noise::Noise;
 use crate::prior::{MixturePrior, PriorForm};
+use crate::real::{Precision, Real, convert};
 use crate::simd::{self, Isa, Kernel};
 
 /// The retrieval settings; the defaults are the seed's (found there by a hyper-parameter search).
@@ -23,6 +24,9 @@ pub struct RecallSettings {
     pub trials: usize,
     pub starts: usize,
     pub prior: PriorForm,
+    /// The number type of the trials; not part of a model file or of the page's settings.
+    #[serde(skip)]
+    pub precision: Precision,
 }
 
 impl Default for RecallSettings {
@@ -36,6 +40,7 @@ impl Default for RecallSettings {
             trials: 1000,
             starts: 4,
             prior: PriorForm::Exact,
+            precision: Precision::default(),
         }
     }
 }
@@ -119,17 +124,46 @@ pub struct Recall {
     model: Model,
     settings: RecallSettings,
     n_targets: usize,
-    /// The targets, one n_x × (starts · targets) matrix per step.
-    targets: Vec<Mat>,
-    /// The current hidden states and causes, one column per run.
-    state: State,
+    steps: usize,
+    /// The hidden states and causes of every run, in the precision of the settings.
+    runs: AnyRuns,
     /// Per run, the cause at the start and after every trial, flattened (n_c numbers a point).
     paths: Vec<Vec<f64>>,
     /// Per run and trial, the mean prediction error |e| over the trial's inference pass.
     errors: Vec<Vec<f64>>,
     trials_done: usize,
     noise: Noise,
-    buf: StepBuffers,
+}
+
+/// Every run's state in the number type `T`, one column per run.
+struct Runs<T: Real> {
+    /// The targets, one n_x × B block per step (column j is target j % targets).
+    targets: Vec<T>,
+    h: Vec<T>,
+    c: Vec<T>,
+    buf: StepBuffers<T>,
+}
+
+enum AnyRuns {
+    F32(Runs<f32>),
+    F64(Runs<f64>),
+}
+
+impl<T: Real> Runs<T> {
+    fn new(model: &Model, targets: &[Mat], c: &Mat) -> Runs<T> {
+        let dims = model.network.dims;
+        let mut buf = StepBuffers::new(dims, c.ncols());
+        buf.weights.load(&model.network);
+        Runs {
+            targets: targets
+                .iter()
+                .flat_map(|x| x.iter().map(|&v| T::from_f64(v)))
+                .collect(),
+            h: vec![T::ZERO; dims.n_h * c.ncols()],
+            c: convert(c.as_slice()),
+            buf,
+        }
+    }
 }
 
 impl Recall {
@@ -151,18 +185,21 @@ impl Recall {
             .column_iter()
             .map(|col| col.iter().copied().collect())
             .collect();
-        let state = model.network.start(c);
+        let steps = time_major(targets, settings.starts);
+        let runs = match settings.precision {
+            Precision::F32 => AnyRuns::F32(Runs::new(model, &steps, &c)),
+            Precision::F64 => AnyRuns::F64(Runs::new(model, &steps, &c)),
+        };
         Ok(Recall {
             model: model.clone(),
             settings: settings.clone(),
             n_targets: targets.len(),
-            targets: time_major(targets, settings.starts),
+            steps: steps.len(),
+            runs,
             paths,
             errors: vec![Vec::new(); batch],
             trials_done: 0,
             noise,
-            state,
-            buf: StepBuffers::new(model.network.dims, batch),
         })
     }
 
@@ -175,7 +212,7 @@ impl Recall {
     }
 
     pub fn runs(&self) -> usize {
-        self.state.c.ncols()
+        self.paths.len()
     }
 
     /// Runs up to `trials` more trials (never past the settings' total); returns the total done.
@@ -186,20 +223,40 @@ impl Recall {
             sigma_c: self.settings.sigma_c,
             form: self.settings.prior,
         };
-        simd::run(Trials {
-            network: &self.model.network,
-            rates: self.settings.rates(),
-            prior: &prior,
-            targets: &self.targets,
-            state: &mut self.state,
-            noise: &mut self.noise,
-            buf: &mut self.buf,
-            paths: &mut self.paths,
-            errors: &mut self.errors,
-            todo,
-        });
+        let rates = self.settings.rates();
+        let (noise, paths, errors) = (&mut self.noise, &mut self.paths, &mut self.errors);
+        match &mut self.runs {
+            AnyRuns::F32(runs) => simd::run(Trials {
+                rates,
+                prior: &prior,
+                runs,
+                noise,
+                paths,
+                errors,
+                todo,
+            }),
+            AnyRuns::F64(runs) => simd::run(Trials {
+                rates,
+                prior: &prior,
+                runs,
+                noise,
+                paths,
+                errors,
+                todo,
+            }),
+        }
         self.trials_done += todo;
         self.trials_done
+    }
+
+    /// The current causes, one column per run.
+    fn causes(&self) -> Mat {
+        let n_c = self.model.network.dims.n_c;
+        let values: Vec<f64> = match &self.runs {
+            AnyRuns::F32(runs) => runs.c.iter().map(|v| v.to_f64()).collect(),
+            AnyRuns::F64(runs) => runs.c.clone(),
+        };
+        Mat::from_vec(n_c, values.len() / n_c, values)
     }
 
     /// The path of run `run`'s cause: the start, then one point per trial done.
@@ -215,19 +272,21 @@ impl Recall {
 
     /// What run `run`'s current cause makes the network write: the letter it "imagines".
     pub fn imagined(&self, run: usize) -> Vec<[f64; 2]> {
-        let cause: Vec<f64> = self.state.c.column(run).iter().copied().collect();
-        generate(&self.model, &cause, self.targets.len())
+        let n_c = self.model.network.dims.n_c;
+        let cause = &self.paths[run][self.paths[run].len() - n_c..];
+        generate(&self.model, cause, self.steps)
     }
 
     /// For every run, the mean distance between its target and what its cause regenerates.
-    fn regeneration_errors(&self) -> Vec<f64> {
+    fn regeneration_errors(&self, causes: &Mat) -> Vec<f64> {
         let net = &self.model.network;
-        let batch = self.state.c.ncols();
-        let mut state = net.start(self.state.c.clone());
+        let batch = causes.ncols();
+        let mut state = net.start(causes.clone());
         let mut buf = StepBuffers::new(net.dims, batch);
         let mut unused = Noise::new(0);
         let mut sums = vec![0.0; batch];
-        for x_t in &self.targets {
+        let targets: Vec<Mat> = self.targets_f64();
+        for x_t in &targets {
             net.step(
                 &mut state,
                 x_t,
@@ -240,22 +299,39 @@ impl Recall {
                 *sum += e.norm();
             }
         }
-        sums.iter().map(|s| s / self.targets.len() as f64).collect()
+        sums.iter().map(|s| s / self.steps as f64).collect()
+    }
+
+    /// The targets as one n_x × B matrix per step.
+    fn targets_f64(&self) -> Vec<Mat> {
+        let n_x = self.model.network.dims.n_x;
+        let batch = self.runs();
+        let block = |t: usize| -> Vec<f64> {
+            match &self.runs {
+                AnyRuns::F32(runs) => runs.targets[t * n_x * batch..][..n_x * batch]
+                    .iter()
+                    .map(|v| v.to_f64())
+                    .collect(),
+                AnyRuns::F64(runs) => runs.targets[t * n_x * batch..][..n_x * batch].to_vec(),
+            }
+        };
+        (0..self.steps)
+            .map(|t| Mat::from_vec(n_x, batch, block(t)))
+            .collect()
     }
 
     /// The readout: nearest memory and posterior for every run, and the best start per target.
     pub fn report(&self) -> RecallReport {
         let letters = self.model.letters();
-        let errors = self.regeneration_errors();
+        let causes = self.causes();
+        let errors = self.regeneration_errors(&causes);
         let prior = MixturePrior {
             mus: &self.model.mus,
             sigma_c: self.settings.sigma_c,
             form: PriorForm::Exact,
         };
         let mut weights = Vec::new();
-        let runs: Vec<RunReport> = self
-            .state
-            .c
+        let runs: Vec<RunReport> = causes
             .column_iter()
             .enumerate()
             .map(|(run, c)| {
@@ -304,49 +380,49 @@ impl Recall {
 }
 
 /// Trials of retrieval as one [`Kernel`], so the instruction set is chosen once per chunk.
-struct Trials<'a> {
-    network: &'a Network,
+struct Trials<'a, T: Real> {
     rates: Rates,
     prior: &'a MixturePrior<'a>,
-    targets: &'a [Mat],
-    state: &'a mut State,
+    runs: &'a mut Runs<T>,
     noise: &'a mut Noise,
-    buf: &'a mut StepBuffers,
     paths: &'a mut [Vec<f64>],
     errors: &'a mut [Vec<f64>],
     todo: usize,
 }
 
-impl Kernel for Trials<'_> {
+impl<T: Real> Kernel for Trials<'_, T> {
     type Output = ();
 
     #[inline(always)]
     fn run<I: Isa>(self) {
-        let net = self.network;
-        let steps = self.targets.len() as f64;
+        let Runs { targets, h, c, buf } = self.runs;
+        let n_h = buf.weights.h0.len();
+        let block = buf.x.len();
+        let steps = targets.len() / block;
         for _ in 0..self.todo {
             // Every trial starts from the shared initial state h0.
-            for mut column in self.state.h.column_iter_mut() {
-                column.copy_from(&net.h0);
+            for column in h.chunks_exact_mut(n_h) {
+                column.copy_from_slice(&buf.weights.h0);
             }
-            for sum in self.errors.iter_mut() {
-                sum.push(0.0);
+            for errors in self.errors.iter_mut() {
+                errors.push(0.0);
             }
-            for x_t in self.targets {
-                net.step_with::<I>(
-                    self.state,
-                    x_t,
-                    &self.rates,
-                    Some(self.prior),
-                    self.noise,
-                    self.buf,
-                );
-                for (errors, e) in self.errors.iter_mut().zip(self.buf.error.column_iter()) {
-                    *errors.last_mut().expect("pushed above") += e.norm() / steps;
+            for t in 0..steps {
+                let x_t = &targets[t * block..][..block];
+                step_with::<I, T>(buf, h, c, x_t, &self.rates, Some(self.prior), self.noise);
+                let n_x = block / self.errors.len();
+                for (errors, e) in self.errors.iter_mut().zip(buf.e.chunks_exact(n_x)) {
+                    let norm = e
+                        .iter()
+                        .map(|&v| v.to_f64() * v.to_f64())
+                        .sum::<f64>()
+                        .sqrt();
+                    *errors.last_mut().expect("pushed above") += norm / steps as f64;
                 }
             }
-            for (path, c) in self.paths.iter_mut().zip(self.state.c.column_iter()) {
-                path.extend(c.iter());
+            let n_c = c.len() / self.paths.len();
+            for (path, c) in self.paths.iter_mut().zip(c.chunks_exact(n_c)) {
+                path.extend(c.iter().map(|v| v.to_f64()));
             }
         }
     }

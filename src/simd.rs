@@ -8,12 +8,14 @@
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use crate::real::Real;
+
 /// What a compiled variant of a hot loop may assume about the CPU.
 pub trait Isa {
     /// f64 lanes per vector register; the matrix-product blocks are sized from it.
     const LANES: usize;
     /// a * b + c, fused (rounded once) where the CPU has FMA.
-    fn mul_add(a: f64, b: f64, c: f64) -> f64;
+    fn mul_add<T: Real>(a: T, b: T, c: T) -> T;
 }
 
 /// SSE2 on x86-64; on wasm, simd128 if the build enables it.
@@ -26,7 +28,7 @@ pub struct Avx512;
 impl Isa for Baseline {
     const LANES: usize = 2;
     #[inline(always)]
-    fn mul_add(a: f64, b: f64, c: f64) -> f64 {
+    fn mul_add<T: Real>(a: T, b: T, c: T) -> T {
         // Not f64::mul_add: without FMA hardware that is a slow library call.
         a * b + c
     }
@@ -35,16 +37,16 @@ impl Isa for Baseline {
 impl Isa for Avx2 {
     const LANES: usize = 4;
     #[inline(always)]
-    fn mul_add(a: f64, b: f64, c: f64) -> f64 {
-        a.mul_add(b, c)
+    fn mul_add<T: Real>(a: T, b: T, c: T) -> T {
+        a.fused_mul_add(b, c)
     }
 }
 
 impl Isa for Avx512 {
     const LANES: usize = 8;
     #[inline(always)]
-    fn mul_add(a: f64, b: f64, c: f64) -> f64 {
-        a.mul_add(b, c)
+    fn mul_add<T: Real>(a: T, b: T, c: T) -> T {
+        a.fused_mul_add(b, c)
     }
 }
 

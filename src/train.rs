@@ -4,12 +4,13 @@
 use std::fmt;
 
 use crate::adam::{Adam, AdamConfig};
+use crate::bptt::AnyWorkspace;
 pub use crate::bptt::Gradients;
-use crate::bptt::{self, Workspace};
 use crate::dataset::{DataSet, time_major};
 use crate::model::{Model, TrainingSummary};
 use crate::network::{Dims, MAX_WEIGHT, Mat, Network, Params};
 use crate::noise::Noise;
+use crate::real::Precision;
 use crate::retrieve::RecallSettings;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -20,6 +21,8 @@ pub struct TrainConfig {
     pub adam: AdamConfig,
     /// Seeds the initial weights and causes.
     pub seed: u64,
+    /// The number type of the passes (parameters stay f64): f64 natively, f32 in the browser.
+    pub precision: Precision,
 }
 
 impl Default for TrainConfig {
@@ -30,6 +33,7 @@ impl Default for TrainConfig {
             tau: 50.0,
             adam: AdamConfig::default(),
             seed: 0,
+            precision: Precision::default(),
         }
     }
 }
@@ -102,7 +106,7 @@ pub struct Trainer {
     adam: Adam,
     config: TrainConfig,
     losses: Vec<f64>,
-    workspace: Workspace,
+    workspace: AnyWorkspace,
     grads: Gradients,
     /// The parameters and causes before the last update: their loss was finite.
     last_good: Option<(Params, Mat)>,
@@ -171,7 +175,11 @@ impl Trainer {
         ];
         Trainer {
             adam: Adam::new(config.adam, &sizes),
-            workspace: Workspace::new(dims, &time_major(&data.trajectories, 1)),
+            workspace: AnyWorkspace::new(
+                config.precision,
+                dims,
+                &time_major(&data.trajectories, 1),
+            ),
             grads: Gradients::zeros(dims, data.len()),
             data: data.clone(),
             network,
@@ -207,12 +215,7 @@ impl Trainer {
     /// put back as they were before the last update (the last whose loss was finite).
     pub fn step(&mut self) -> Result<f64, TrainError> {
         let loss = self.forward();
-        bptt::backward(
-            &self.network,
-            &self.causes,
-            &mut self.workspace,
-            &mut self.grads,
-        );
+        self.workspace.backward(&self.network, &mut self.grads);
         let g = &self.grads.params;
         let gradients = [&g.w_o, &g.w_c, &g.w_r, &self.grads.causes];
         let finite = loss.is_finite()
@@ -286,33 +289,25 @@ impl Trainer {
 
     /// The generation pass: keeps its activations for the gradients and returns loss = mean(e^2).
     pub fn forward(&mut self) -> f64 {
-        bptt::forward(&self.network, &self.causes, &mut self.workspace)
+        self.workspace.forward(&self.network, &self.causes)
     }
 
     /// Loss and its exact gradients by backpropagation through time.
     pub fn loss_and_gradients(&mut self) -> (f64, Gradients) {
         let loss = self.forward();
-        bptt::backward(
-            &self.network,
-            &self.causes,
-            &mut self.workspace,
-            &mut self.grads,
-        );
+        self.workspace.backward(&self.network, &mut self.grads);
         (loss, self.grads.clone())
     }
 
     /// What the network generates for every training sequence from its learned cause.
     pub fn generate(&mut self) -> Vec<Vec<[f64; 2]>> {
         self.forward();
-        let p = self.data.len();
-        let ws = &self.workspace;
-        // Column t * P + k of the errors and targets is step t of sequence k.
-        let point = |i: usize| {
-            let (e, x) = (&ws.errors[2 * i..2 * i + 2], &ws.targets[2 * i..2 * i + 2]);
-            [e[0] + x[0], e[1] + x[1]]
-        };
-        (0..p)
-            .map(|k| (0..self.data.steps()).map(|t| point(t * p + k)).collect())
+        (0..self.data.len())
+            .map(|k| {
+                (0..self.data.steps())
+                    .map(|t| self.workspace.prediction(t, k))
+                    .collect()
+            })
             .collect()
     }
 
