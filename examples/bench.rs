@@ -16,6 +16,7 @@ use std::time::Instant;
 use pcrnn::dataset::DataSet;
 use pcrnn::formats::{model_to_json, parse_data_set};
 use pcrnn::model::Model;
+use pcrnn::real::Precision;
 use pcrnn::retrieve::{Recall, RecallSettings};
 use pcrnn::simd::{self, Level};
 use pcrnn::train::{TrainConfig, Trainer};
@@ -111,18 +112,28 @@ fn trial_flops(n_h: usize, steps: usize) -> f64 {
     (2.0 * n_h * n_h + 4.0 * n_h * n_c + 4.0 * n_x * n_h) * steps as f64
 }
 
-fn trainer(data: &DataSet, n_h: usize) -> Trainer {
+const PRECISIONS: [Precision; 2] = [Precision::F64, Precision::F32];
+
+fn trainer(data: &DataSet, n_h: usize, precision: Precision) -> Trainer {
     let config = TrainConfig {
         n_h,
+        precision,
         ..TrainConfig::default()
     };
     Trainer::new(data, &config).expect("the default settings are valid")
 }
 
-fn recall(model: &Model, targets: &[Vec<[f64; 2]>], trials: usize, seed: u64) -> Seconds {
+fn recall(
+    model: &Model,
+    targets: &[Vec<[f64; 2]>],
+    trials: usize,
+    precision: Precision,
+    seed: u64,
+) -> Seconds {
     let settings = RecallSettings {
         trials,
         starts: STARTS,
+        precision,
         ..model.recall.clone()
     };
     let mut run = Recall::new(model, targets, &settings, seed).expect("valid targets");
@@ -157,6 +168,13 @@ fn reference(script: &Path, args: &[&str]) -> Result<(Seconds, serde_json::Value
     ))
 }
 
+fn precision_name(precision: Precision) -> &'static str {
+    match precision {
+        Precision::F64 => "f64",
+        Precision::F32 => "f32",
+    }
+}
+
 fn level_name(level: Level) -> &'static str {
     match level {
         Level::Baseline => "baseline (SSE2)",
@@ -180,7 +198,7 @@ fn cpu_model() -> String {
 fn row(what: &str, ours: Seconds, theirs: Option<Seconds>, flops: f64) {
     let gflops = |s: f64| flops / s / 1e9;
     let mut line = format!(
-        "{what:<34} {:>8.3} s {:>8.3} s {:>7.1}",
+        "{what:<40} {:>8.3} s {:>8.3} s {:>7.1}",
         ours.wall,
         ours.cpu,
         gflops(ours.cpu)
@@ -221,23 +239,31 @@ fn main() {
         (ITERATIONS, TRIALS)
     };
 
-    // Ours: training, then retrieval with the trained model.
-    let mut train_times = Vec::new();
-    let mut trained = None;
-    for _ in 0..o.repeats {
-        let mut t = trainer(&data, 50);
-        train_times.push(measure(|| t.run(iterations).expect("training converges")));
-        trained = Some(t);
+    // Ours, in f64 (the native default) and in f32 (the browser's): training, then retrieval
+    // with the model trained in f64.
+    let mut train_times: [Vec<Seconds>; 2] = Default::default();
+    let mut final_loss = [f64::NAN; 2];
+    let mut model = None;
+    for (k, precision) in PRECISIONS.into_iter().enumerate() {
+        for _ in 0..o.repeats {
+            let mut t = trainer(&data, 50, precision);
+            train_times[k].push(measure(|| t.run(iterations).expect("training converges")));
+            final_loss[k] = t.losses().last().copied().unwrap_or(f64::NAN);
+            if precision == Precision::F64 {
+                model = Some(t.model(RecallSettings::default()));
+            }
+        }
     }
-    let trained = trained.expect("at least one repeat");
-    let model = trained.model(RecallSettings::default());
-    let final_loss = trained.losses().last().copied().unwrap_or(f64::NAN);
-    let all: Vec<Seconds> = (0..o.repeats)
-        .map(|r| recall(&model, &data.trajectories, trials, r as u64))
-        .collect();
-    let one: Vec<Seconds> = (0..o.repeats)
-        .map(|r| recall(&model, &data.trajectories[..1], trials, r as u64))
-        .collect();
+    let model = model.expect("at least one repeat");
+    let recalls = |targets: &[Vec<[f64; 2]>]| -> [Vec<Seconds>; 2] {
+        PRECISIONS.map(|precision| {
+            (0..o.repeats)
+                .map(|r| recall(&model, targets, trials, precision, r as u64))
+                .collect()
+        })
+    };
+    let all = recalls(&data.trajectories);
+    let one = recalls(&data.trajectories[..1]);
 
     // The reference on the same work: the same model for retrieval, one inference pass per
     // trial (the seed adds a second pass per trial to measure errors; ours come from the first).
@@ -302,7 +328,7 @@ fn main() {
         o.repeats
     );
     println!(
-        "{:<34} {:>10} {:>10} {:>7} {:>10} {:>10} {:>7} {:>7} {:>7}",
+        "{:<40} {:>10} {:>10} {:>7} {:>10} {:>10} {:>7} {:>7} {:>7}",
         "work",
         "ours wall",
         "ours CPU",
@@ -313,30 +339,37 @@ fn main() {
         "wall",
         "CPU"
     );
-    row(
-        &format!("train {iterations} iterations"),
-        medians(&train_times),
-        theirs[0],
-        train_f,
-    );
-    row(
-        &format!("recall {sequences} × {STARTS} × {trials} trials"),
-        medians(&all),
-        theirs[1],
-        all_f,
-    );
-    row(
-        &format!("recall 1 × {STARTS} × {trials} trials"),
-        medians(&one),
-        theirs[2],
-        one_f,
-    );
+    let works = [
+        (
+            format!("train {iterations} iterations"),
+            &train_times,
+            train_f,
+        ),
+        (
+            format!("recall {sequences} × {STARTS} × {trials} trials"),
+            &all,
+            all_f,
+        ),
+        (
+            format!("recall 1 × {STARTS} × {trials} trials"),
+            &one,
+            one_f,
+        ),
+    ];
+    for (k, (what, times, flops)) in works.iter().enumerate() {
+        for (p, precision) in PRECISIONS.iter().enumerate() {
+            let name = format!("{what} ({})", precision_name(*precision));
+            row(&name, medians(&times[p]), theirs[k], *flops);
+        }
+    }
     println!(
         "useful work: training {:.1} GFLOP, recall {:.1} GFLOP (all) and {:.2} GFLOP (one); \
-         GFLOP/s from CPU time. Final loss: ours {final_loss:.5}, torch {reference_loss:.5}",
+         GFLOP/s from CPU time. Final loss: ours {:.5} (f64), {:.5} (f32), torch {reference_loss:.5}",
         train_f / 1e9,
         all_f / 1e9,
-        one_f / 1e9
+        one_f / 1e9,
+        final_loss[0],
+        final_loss[1]
     );
     if !use_reference {
         println!(
@@ -347,30 +380,35 @@ fn main() {
         println!("(the PyTorch reference failed: {e})");
     }
 
-    // The same training at each SIMD level this CPU has.
+    // The same training at each SIMD level this CPU has, in both precisions.
     let short = if o.quick { 20 } else { 100 };
-    println!("\ntraining at each SIMD level ({short} iterations, ms per iteration, CPU time):");
+    let per_iteration = |set: &DataSet, n_h: usize, precision: Precision| -> f64 {
+        let mut t = trainer(set, n_h, precision);
+        t.run(3).expect("warm-up");
+        measure(|| t.run(short).expect("training converges")).cpu / short as f64
+    };
+    println!("\ntraining at each SIMD level ({short} iterations, CPU time per iteration):");
+    println!("  {:<18} {:>16} {:>16}", "", "f64", "f32");
     for candidate in [Level::Baseline, Level::Avx2, Level::Avx512] {
         simd::set_ceiling(candidate);
         if simd::level() != candidate {
             continue;
         }
-        let mut t = trainer(&data, 50);
-        let time = measure(|| t.run(short).expect("training converges"));
-        println!(
-            "  {:<18} {:>7.3} ms  {:>6.1} GFLOP/s",
-            level_name(candidate),
-            time.cpu * 1e3 / short as f64,
-            train_flops(50, sequences, steps) * short as f64 / time.cpu / 1e9
-        );
+        let mut line = format!("  {:<18}", level_name(candidate));
+        for precision in PRECISIONS {
+            let seconds = per_iteration(&data, 50, precision);
+            let gflops = train_flops(50, sequences, steps) / seconds / 1e9;
+            line += &format!(" {:>6.3} ms {:>5.1} GF/s", seconds * 1e3, gflops);
+        }
+        println!("{line}");
     }
     simd::set_ceiling(Level::Avx512);
 
     // How the cost of an iteration grows.
     println!("\ncost of one training iteration ({short} iterations, CPU time):");
     println!(
-        "  {:>8} {:>9} {:>11} {:>9}",
-        "states", "sequences", "ms/iter", "GFLOP/s"
+        "  {:>8} {:>9} {:>16} {:>16}",
+        "states", "sequences", "f64", "f32"
     );
     let copies = |n: usize| -> DataSet {
         let k = n / sequences;
@@ -390,15 +428,12 @@ fn main() {
     ];
     for (n_h, n) in cases {
         let set = copies(n);
-        let mut t = trainer(&set, n_h);
-        t.run(3).expect("warm-up");
-        let time = measure(|| t.run(short).expect("training converges"));
-        println!(
-            "  {:>8} {:>9} {:>11.3} {:>9.1}",
-            n_h,
-            n,
-            time.cpu * 1e3 / short as f64,
-            train_flops(n_h, n, steps) * short as f64 / time.cpu / 1e9
-        );
+        let mut line = format!("  {n_h:>8} {n:>9}");
+        for precision in PRECISIONS {
+            let seconds = per_iteration(&set, n_h, precision);
+            let gflops = train_flops(n_h, n, steps) / seconds / 1e9;
+            line += &format!(" {:>6.3} ms {:>5.1} GF/s", seconds * 1e3, gflops);
+        }
+        println!("{line}");
     }
 }

@@ -134,7 +134,7 @@ pub fn product<I: Isa, T: Real>(out: &mut [T], a: &[T], m: usize, b: &impl Right
     );
     // Two vectors of rows per block where the matrix is tall enough, else one row at a time.
     match I::LANES * T::PER_WORD {
-        16 if m >= 32 => tiles::<I, T, 32>(out, a, m, n, b),
+        16 if m >= 16 => tiles::<I, T, 16>(out, a, m, n, b),
         8 if m >= 16 => tiles::<I, T, 16>(out, a, m, n, b),
         4 if m >= 8 => tiles::<I, T, 8>(out, a, m, n, b),
         2 if m >= 4 => tiles::<I, T, 4>(out, a, m, n, b),
