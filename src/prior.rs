@@ -26,18 +26,17 @@ pub struct MixturePrior<'a> {
     pub form: PriorForm,
 }
 
-/// Columns of `c` whose weights are computed together: the loops run across them.
-const BLOCK: usize = 32;
+/// Columns of `c` whose weights are computed together: the loops run across them, always
+/// this many wide (a short last block is padded), so that they compile to straight vector code.
+const BLOCK: usize = 8;
 
 /// Work space of the prior: the memories with one dimension per row (K numbers each), and
-/// per block of columns of `c` the weights (K × BLOCK, memory-major) and per-column sums.
+/// per block of columns of `c` the weights (K × BLOCK, memory-major).
 #[derive(Debug, Default)]
 pub struct PriorScratch<T = f64> {
     mus: Vec<T>,
     c: Vec<T>,
     weights: Vec<T>,
-    max: Vec<T>,
-    total: Vec<T>,
 }
 
 impl MixturePrior<'_> {
@@ -52,8 +51,6 @@ impl MixturePrior<'_> {
         }
         scratch.c.resize(n_c * BLOCK, T::ZERO);
         scratch.weights.resize(k * BLOCK, T::ZERO);
-        scratch.max.resize(BLOCK, T::ZERO);
-        scratch.total.resize(BLOCK, T::ZERO);
     }
 
     /// w_k = softmax_k(-|c - mu_k|^2 / (2 sigma_c^2)), written into `weights` (resized to K).
@@ -86,22 +83,17 @@ impl MixturePrior<'_> {
         let (n_c, k) = self.mus.shape();
         let two_var = T::from_f64(2.0 * self.sigma_c * self.sigma_c);
         for (c, pull) in c.chunks(n_c * BLOCK).zip(pull.chunks_mut(n_c * BLOCK)) {
-            let width = c.len() / n_c;
             self.weights_block(c, scratch);
             for q in 0..n_c {
                 // The weighted mean of the memories, dimension q, for every column at once.
-                let mean = &mut scratch.total[..width];
-                mean.fill(T::ZERO);
+                let mut mean = [T::ZERO; BLOCK];
                 for m in 0..k {
-                    let (w, mu) = (
-                        &scratch.weights[m * BLOCK..][..width],
-                        scratch.mus[q * k + m],
-                    );
-                    for j in 0..width {
+                    let (w, mu) = (block(&scratch.weights, m), scratch.mus[q * k + m]);
+                    for j in 0..BLOCK {
                         mean[j] = I::mul_add(w[j], mu, mean[j]);
                     }
                 }
-                for j in 0..width {
+                for j in 0..c.len() / n_c {
                     pull[j * n_c + q] = -(c[j * n_c + q] - mean[j]) / two_var;
                 }
             }
@@ -119,21 +111,20 @@ impl MixturePrior<'_> {
             mus,
             c: c_rows,
             weights,
-            max,
-            total,
         } = scratch;
+        // Padding repeats column 0: finite numbers whose results are not used.
         for q in 0..n_c {
-            for j in 0..width {
-                c_rows[q * BLOCK + j] = c[j * n_c + q];
+            for j in 0..BLOCK {
+                c_rows[q * BLOCK + j] = c[if j < width { j } else { 0 } * n_c + q];
             }
         }
         // logit_m = -|c - mu_m|^2 / (2 sigma_c^2)
         for m in 0..k {
-            let logits = &mut weights[m * BLOCK..][..width];
-            logits.fill(T::ZERO);
+            let logits = block_mut(weights, m);
+            *logits = [T::ZERO; BLOCK];
             for q in 0..n_c {
-                let (x, mu) = (&c_rows[q * BLOCK..][..width], mus[q * k + m]);
-                for j in 0..width {
+                let (x, mu) = (block(c_rows, q), mus[q * k + m]);
+                for j in 0..BLOCK {
                     logits[j] -= (x[j] - mu) * (x[j] - mu);
                 }
             }
@@ -141,14 +132,13 @@ impl MixturePrior<'_> {
                 *logit /= two_var;
             }
         }
-        let (max, total) = (&mut max[..width], &mut total[..width]);
         match self.form {
             PriorForm::Exact => {
                 // Log-sum-exp: shift by the largest logit of each column.
-                max.fill(T::NEG_INFINITY);
+                let mut max = [T::NEG_INFINITY; BLOCK];
                 for m in 0..k {
-                    let logits = &weights[m * BLOCK..][..width];
-                    for j in 0..width {
+                    let logits = block(weights, m);
+                    for j in 0..BLOCK {
                         max[j] = if logits[j] > max[j] {
                             logits[j]
                         } else {
@@ -156,17 +146,17 @@ impl MixturePrior<'_> {
                         };
                     }
                 }
-                total.fill(T::ZERO);
+                let mut total = [T::ZERO; BLOCK];
                 for m in 0..k {
-                    let w = &mut weights[m * BLOCK..][..width];
-                    for j in 0..width {
+                    let w = block_mut(weights, m);
+                    for j in 0..BLOCK {
                         w[j] = (w[j] - max[j]).exp_nonpositive();
                         total[j] += w[j];
                     }
                 }
                 for m in 0..k {
-                    let w = &mut weights[m * BLOCK..][..width];
-                    for j in 0..width {
+                    let w = block_mut(weights, m);
+                    for j in 0..BLOCK {
                         w[j] /= total[j];
                     }
                 }
@@ -184,6 +174,21 @@ impl MixturePrior<'_> {
             }
         }
     }
+}
+
+/// Block `m` of a memory-major buffer, as an array (so that its loops have a fixed length).
+#[inline(always)]
+fn block<T>(buffer: &[T], m: usize) -> &[T; BLOCK] {
+    buffer[m * BLOCK..][..BLOCK]
+        .try_into()
+        .expect("BLOCK elements")
+}
+
+#[inline(always)]
+fn block_mut<T>(buffer: &mut [T], m: usize) -> &mut [T; BLOCK] {
+    (&mut buffer[m * BLOCK..][..BLOCK])
+        .try_into()
+        .expect("BLOCK elements")
 }
 
 #[cfg(test)]
