@@ -22,6 +22,16 @@ async function run(repeats) {
   const data = engine.load_data(letters);
   const targets = data.labels.length;
   const results = { targets, train: [], recallOne: [], recallAll: [] };
+  // Warm-up: V8 first runs wasm through its baseline compiler and swaps in optimised code
+  // for the next call once a function is hot; time the optimised code, as a visitor gets it
+  // after the first moments (the page trains or recalls in short chunks).
+  for (let i = 0; i < 3; i++) {
+    engine.train_reset({ seed: 0 });
+    for (let k = 0; k < 10; k++) engine.train_steps(2);
+    engine.recall_letter(0, settings, 0);
+    for (let k = 0; k < 10; k++) engine.recall_advance(2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
   for (let r = 0; r < repeats; r++) {
     engine.train_reset({ seed: 0 });
     results.train.push(time(() => engine.train_steps(TRAIN_ITERATIONS)));
