@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::dataset::{DataSet, check_label};
+use crate::dataset::{DataSet, MAX_TRAJECTORIES, check_label};
 use crate::model::{Model, TrainingSummary};
 use crate::network::{Dims, MAX_WEIGHT, Mat, Network, Params, Vector};
 use crate::retrieve::RecallSettings;
@@ -284,10 +284,19 @@ pub fn parse_model(text: &str) -> Result<Model, String> {
             m.labels.len()
         ));
     }
+    if m.causes.len() > MAX_TRAJECTORIES {
+        return Err(format!(
+            "the model has {} memories, more than the limit of {MAX_TRAJECTORIES}",
+            m.causes.len()
+        ));
+    }
     for (k, label) in m.labels.iter().enumerate() {
         check_label(label).map_err(|why| format!("the model's label {k} {why}"))?;
     }
     let mus = matrix("memories", &m.causes, (m.causes.len(), n_c))?.transpose();
+    if let Some(why) = file.frame.as_ref().and_then(Frame::problem) {
+        return Err(format!("the model's frame is not valid: {why}"));
+    }
     file.recall
         .check()
         .map_err(|why| format!("the model's recall settings are not valid: {why}"))?;

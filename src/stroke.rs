@@ -36,28 +36,31 @@ pub struct Frame {
 impl Frame {
     /// Checks that the frame can be used: at least 2 points, finite start, finite size > 0.
     pub fn validate(&self) -> Result<(), StrokeError> {
+        self.problem()
+            .map_or(Ok(()), |why| Err(StrokeError::BadFrame(why)))
+    }
+
+    /// What makes the frame unusable, as a clause ("length must be at least 2, got 0").
+    pub fn problem(&self) -> Option<String> {
         if self.length < 2 {
-            return Err(StrokeError::BadFrame(format!(
-                "length must be at least 2, got {}",
-                self.length
-            )));
+            return Some(format!("length must be at least 2, got {}", self.length));
         }
         if self.length > MAX_POINTS {
-            return Err(StrokeError::BadFrame(format!(
+            return Some(format!(
                 "length must be at most {MAX_POINTS}, got {}",
                 self.length
-            )));
+            ));
         }
         if !self.start.iter().all(|v| v.is_finite()) {
-            return Err(StrokeError::BadFrame("start must be finite".into()));
+            return Some("start must be finite".into());
         }
         if !(self.size.is_finite() && self.size > 0.0) {
-            return Err(StrokeError::BadFrame(format!(
+            return Some(format!(
                 "size must be a finite positive number, got {}",
                 self.size
-            )));
+            ));
         }
-        Ok(())
+        None
     }
 }
 
