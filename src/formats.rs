@@ -25,6 +25,16 @@ fn parse<T: for<'de> Deserialize<'de>>(text: &str, what: &str) -> Result<T, Stri
             MAX_JSON_BYTES / (1024 * 1024)
         ));
     }
+    // Say what a file should look like rather than naming a Rust type (serde would).
+    match text.trim_start().chars().next() {
+        None => return Err(format!("the {what} is empty")),
+        Some('{') => {}
+        Some(_) => {
+            return Err(format!(
+                "the {what} is not valid: it must be a JSON object, in braces {{ … }}"
+            ));
+        }
+    }
     serde_json::from_str(text).map_err(|e| format!("the {what} is not valid: {e}"))
 }
 

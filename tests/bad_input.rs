@@ -63,9 +63,13 @@ fn bad_data_sets() {
     check(
         "data set",
         vec![
-            case("empty text", parse_data_set(""), "not valid"),
+            case("empty text", parse_data_set(""), "the data set is empty"),
             case("truncated text", parse_data_set(half), "not valid"),
-            case("a list, not an object", parse_data_set("[]"), "not valid"),
+            case(
+                "a list, not an object",
+                parse_data_set("[]"),
+                "the data set is not valid: it must be a JSON object",
+            ),
             case(
                 "no `trajectories` key",
                 set(|v| drop(v.as_object_mut().unwrap().remove("trajectories"))),
@@ -189,7 +193,7 @@ fn bad_models() {
     check(
         "model",
         vec![
-            case("empty text", parse_model(""), "not valid"),
+            case("empty text", parse_model(""), "the model file is empty"),
             case(
                 "truncated text",
                 parse_model(&MODEL[..MODEL.len() / 2]),
@@ -330,7 +334,7 @@ fn bad_strokes_files() {
     check(
         "strokes file",
         vec![
-            case("empty text", parse_strokes(""), "not valid"),
+            case("empty text", parse_strokes(""), "the strokes file is empty"),
             case(
                 "truncated text",
                 parse_strokes(r#"{"strokes": [{"points": [[1, 2], [3"#),

@@ -163,7 +163,7 @@ fn bad_arguments_and_files_get_one_line_and_a_non_zero_exit() {
             ["train", "--data", &empty, "--out", out]
                 .map(String::from)
                 .to_vec(),
-            "the data set is not valid: EOF while parsing",
+            "the data set is empty",
         ),
         (
             ["train", "--data", &ragged, "--out", out]
@@ -195,7 +195,7 @@ fn bad_arguments_and_files_get_one_line_and_a_non_zero_exit() {
             ["retrieve", "--model", &empty, "--data", LETTERS]
                 .map(String::from)
                 .to_vec(),
-            "the model file is not valid",
+            "the model file is empty",
         ),
         (
             retrieve(&[]),
