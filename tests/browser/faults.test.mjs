@@ -43,8 +43,12 @@ test('a huge learning rate: training stops with a message, keeps its last good m
   assert.ok(Number.isFinite(Number(stopped.loss)), `last loss shown ${stopped.loss}`);
   await screenshot(page, 'faults-diverged');
 
-  // The last good parameters still recall; Reset starts afresh and hides the message.
+  // The last good parameters still recall (a new command dismisses the message).
   await recallWorks(page);
+  // The same run diverges again; the offered Reset starts afresh and hides the message.
+  await page.click('button#train');
+  await waitTrainState(page, 'error');
+  assert.equal(await errorText(page), message);
   await page.click('#error-reset');
   await page.waitForFunction(() => document.querySelector('[data-testid="train-status"]').dataset.iteration === '0');
   assert.equal((await status(page)).state, 'idle');
