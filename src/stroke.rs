@@ -127,7 +127,7 @@ pub fn to_frame(points: &[[f64; 3]], frame: &Frame) -> Result<Vec<[f64; 2]>, Str
     frame.validate()?;
     let xy = check_points(points)?;
     let unit = normalise(&xy, frame.length)?;
-    Ok(unit
+    let letter: Vec<[f64; 2]> = unit
         .iter()
         .map(|p| {
             [
@@ -135,7 +135,13 @@ pub fn to_frame(points: &[[f64; 3]], frame: &Frame) -> Result<Vec<[f64; 2]>, Str
                 frame.start[1] + frame.size * p[1],
             ]
         })
-        .collect())
+        .collect();
+    // A finite but huge frame (start or size near f64::MAX) would overflow to infinity here.
+    if letter.iter().flatten().all(|v| v.is_finite()) {
+        Ok(letter)
+    } else {
+        Err(StrokeError::OutOfRange)
+    }
 }
 
 /// Chooses the frame for a set of letters (raw strokes, as given to [`to_frame`]): the size

@@ -89,6 +89,20 @@ proptest! {
         prop_assert!((rms - f.size).abs() < TOLERANCE, "RMS radius {rms}, frame size {}", f.size);
     }
 
+    /// Any finite frame, however large: the letter is finite points or a refusal (a frame with
+    /// start and size near f64::MAX used to give infinite points).
+    #[test]
+    fn any_finite_frame_gives_finite_points_or_an_error(
+        points in stroke(),
+        start in (-f64::MAX..f64::MAX, -f64::MAX..f64::MAX),
+        size in prop_oneof![1e-300..1.0f64, 1.0..f64::MAX],
+    ) {
+        let frame = Frame { length: 60, start: [start.0, start.1], size };
+        if let Ok(letter) = to_frame(&points, &frame) {
+            prop_assert!(letter.iter().flatten().all(|v| v.is_finite()), "{frame:?} gave {letter:?}");
+        }
+    }
+
     /// g(c) = ∇ log Σ_k exp(-|c - mu_k|² / (2 sigma_c²)) / 2, checked by central differences.
     #[test]
     fn the_prior_pull_is_the_gradient_of_its_log_density(
