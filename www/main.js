@@ -375,10 +375,7 @@ $('#seed-values').addEventListener('click', () => {
   setSetting('seed', state.settings.seed);
 });
 $('#error-close').addEventListener('click', hideError);
-$('#error-reset').addEventListener('click', () => {
-  state.recall = null;
-  train('reset');
-});
+$('#error-reset').addEventListener('click', () => $('#reset').click());
 $('#download-model').addEventListener('click', () => requestExport('download'));
 $('#use-pretrained').addEventListener('click', () => send({ type: 'use-pretrained' }));
 $('#upload-model').addEventListener('change', async (e) => {
