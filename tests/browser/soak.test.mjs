@@ -72,7 +72,10 @@ test(`soak: ${RECALLS} recalls and ${TRAININGS} full trainings in one page stay 
   console.log(`# soak took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
   assert.deepEqual(log.errors, []);
-  assert.ok(end.wasm <= warm.wasm, `wasm memory grew from ${warm.wasm} to ${end.wasm} bytes after warming up`);
+  // wasm memory only grows, in 64 KB pages, and the allocator's high-water mark may rise a few
+  // pages (one measured run: +256 KB); a leak of 3 KB per recall would already exceed this bound.
+  const WASM_SLACK = 512 * 1024;
+  assert.ok(end.wasm <= warm.wasm + WASM_SLACK, `wasm memory grew from ${warm.wasm} to ${end.wasm} bytes after warming up`);
   // The heap moves a little with what the panels keep (the last recall's paths); a leak of one
   // recall's paths per recall would be tens of MB.
   assert.ok(end.heap < warm.heap * 1.25 + 1024 * 1024, `JS heap grew from ${warm.heap} to ${end.heap} bytes`);
