@@ -75,6 +75,9 @@ impl DataSet {
                 ));
             }
         }
+        if let Some(frame) = &frame {
+            check_frame(frame, steps)?;
+        }
         Ok(DataSet {
             labels,
             trajectories,
@@ -93,6 +96,21 @@ impl DataSet {
     pub fn steps(&self) -> usize {
         self.trajectories[0].len()
     }
+}
+
+/// A set's frame must be usable and describe its trajectories: strokes mapped through it get
+/// as many points as the letters have.
+fn check_frame(frame: &Frame, steps: usize) -> Result<(), String> {
+    if let Some(why) = frame.problem() {
+        return Err(format!("the data set's frame is not valid: {why}"));
+    }
+    if frame.length != steps {
+        return Err(format!(
+            "the data set's frame has length {} but its trajectories have {steps} points",
+            frame.length
+        ));
+    }
+    Ok(())
 }
 
 /// A label is short text without control characters (it is drawn on the page as text).

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::dataset::{DataSet, check_label};
+use crate::dataset::{DataSet, MAX_TRAJECTORIES, check_label};
 use crate::model::{Model, TrainingSummary};
 use crate::network::{Dims, MAX_WEIGHT, Mat, Network, Params, Vector};
 use crate::retrieve::RecallSettings;
@@ -24,6 +24,16 @@ fn parse<T: for<'de> Deserialize<'de>>(text: &str, what: &str) -> Result<T, Stri
             text.len() / (1024 * 1024),
             MAX_JSON_BYTES / (1024 * 1024)
         ));
+    }
+    // Say what a file should look like rather than naming a Rust type (serde would).
+    match text.trim_start().chars().next() {
+        None => return Err(format!("the {what} is empty")),
+        Some('{') => {}
+        Some(_) => {
+            return Err(format!(
+                "the {what} is not valid: it must be a JSON object, in braces {{ … }}"
+            ));
+        }
     }
     serde_json::from_str(text).map_err(|e| format!("the {what} is not valid: {e}"))
 }
@@ -284,10 +294,19 @@ pub fn parse_model(text: &str) -> Result<Model, String> {
             m.labels.len()
         ));
     }
+    if m.causes.len() > MAX_TRAJECTORIES {
+        return Err(format!(
+            "the model has {} memories, more than the limit of {MAX_TRAJECTORIES}",
+            m.causes.len()
+        ));
+    }
     for (k, label) in m.labels.iter().enumerate() {
         check_label(label).map_err(|why| format!("the model's label {k} {why}"))?;
     }
     let mus = matrix("memories", &m.causes, (m.causes.len(), n_c))?.transpose();
+    if let Some(why) = file.frame.as_ref().and_then(Frame::problem) {
+        return Err(format!("the model's frame is not valid: {why}"));
+    }
     file.recall
         .check()
         .map_err(|why| format!("the model's recall settings are not valid: {why}"))?;

@@ -36,28 +36,31 @@ pub struct Frame {
 impl Frame {
     /// Checks that the frame can be used: at least 2 points, finite start, finite size > 0.
     pub fn validate(&self) -> Result<(), StrokeError> {
+        self.problem()
+            .map_or(Ok(()), |why| Err(StrokeError::BadFrame(why)))
+    }
+
+    /// What makes the frame unusable, as a clause ("length must be at least 2, got 0").
+    pub fn problem(&self) -> Option<String> {
         if self.length < 2 {
-            return Err(StrokeError::BadFrame(format!(
-                "length must be at least 2, got {}",
-                self.length
-            )));
+            return Some(format!("length must be at least 2, got {}", self.length));
         }
         if self.length > MAX_POINTS {
-            return Err(StrokeError::BadFrame(format!(
+            return Some(format!(
                 "length must be at most {MAX_POINTS}, got {}",
                 self.length
-            )));
+            ));
         }
         if !self.start.iter().all(|v| v.is_finite()) {
-            return Err(StrokeError::BadFrame("start must be finite".into()));
+            return Some("start must be finite".into());
         }
         if !(self.size.is_finite() && self.size > 0.0) {
-            return Err(StrokeError::BadFrame(format!(
+            return Some(format!(
                 "size must be a finite positive number, got {}",
                 self.size
-            )));
+            ));
         }
-        Ok(())
+        None
     }
 }
 
@@ -124,7 +127,7 @@ pub fn to_frame(points: &[[f64; 3]], frame: &Frame) -> Result<Vec<[f64; 2]>, Str
     frame.validate()?;
     let xy = check_points(points)?;
     let unit = normalise(&xy, frame.length)?;
-    Ok(unit
+    let letter: Vec<[f64; 2]> = unit
         .iter()
         .map(|p| {
             [
@@ -132,7 +135,13 @@ pub fn to_frame(points: &[[f64; 3]], frame: &Frame) -> Result<Vec<[f64; 2]>, Str
                 frame.start[1] + frame.size * p[1],
             ]
         })
-        .collect())
+        .collect();
+    // A finite but huge frame (start or size near f64::MAX) would overflow to infinity here.
+    if letter.iter().flatten().all(|v| v.is_finite()) {
+        Ok(letter)
+    } else {
+        Err(StrokeError::OutOfRange)
+    }
 }
 
 /// Chooses the frame for a set of letters (raw strokes, as given to [`to_frame`]): the size

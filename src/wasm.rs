@@ -22,10 +22,23 @@ static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 #[wasm_bindgen(start)]
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
+        // One line for the page: the message, then where (the default text has a line break).
+        let message = info.payload_as_str().unwrap_or("a panic without a message");
+        let text = match info.location() {
+            Some(at) => format!("{message} (at {}:{})", at.file(), at.line()),
+            None => message.to_string(),
+        };
         if let Ok(mut last) = LAST_PANIC.lock() {
-            *last = Some(info.to_string());
+            *last = Some(text);
         }
     }));
+}
+
+/// Test hook (tests/browser/faults.test.mjs): panics with `message`, so the tests can check that
+/// a fault is reported and survived. The worker calls it only when the page has `?test-hooks`.
+#[wasm_bindgen]
+pub fn provoke_panic(message: &str) {
+    panic!("{message}");
 }
 
 /// The message of the last panic, if any (see `LAST_PANIC`).

@@ -7,6 +7,7 @@ import { createLettersPanel } from './panels/letters.js';
 import { createMapPanel } from './panels/map.js';
 import { createRecallPanel } from './panels/recall.js';
 import { createTeachPanel } from './panels/teach.js';
+import { installTestHooks } from './test-hooks.js';
 
 const $ = (sel) => document.querySelector(sel);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
@@ -33,6 +34,7 @@ let worker = null;
 let lastGoodModel = null; // JSON text, to restore after a worker fault
 let recallId = 0;
 let pendingExport = null;
+const testHooks = new URLSearchParams(location.search).has('test-hooks');
 
 function startWorker(restoreModel = null) {
   worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -41,7 +43,7 @@ function startWorker(restoreModel = null) {
     e.preventDefault();
     showError(`The engine failed to start: ${e.message || 'unknown error'}`);
   };
-  worker.postMessage({ type: 'init', restoreModel });
+  worker.postMessage({ type: 'init', restoreModel, testHooks });
 }
 
 const send = (msg) => worker && state.ready && worker.postMessage(msg);
@@ -71,6 +73,8 @@ function onMessage(msg) {
       else if (msg.reason === 'restored') state.modelSource = 'restored';
       if (msg.reason === 'pretrained' || msg.reason === 'loaded') Object.assign(state.settings, modelRecall(msg.model.recall));
       if (msg.reason !== 'training') resetTrainView();
+      // Keep a copy of a model that was chosen, to restore after a worker fault.
+      if ((msg.reason === 'pretrained' || msg.reason === 'loaded') && !pendingExport) requestExport('keep');
       break;
     case 'data':
       state.data = msg.data;
@@ -127,7 +131,8 @@ function onMessage(msg) {
     case 'error':
       if (msg.where === 'recall' && state.recall) state.recall.state = 'error';
       if (msg.where === 'train') state.train.state = 'error';
-      showError(msg.message);
+      // A run that stopped (e.g. diverged) kept its last good parameters; offer a fresh start.
+      showError(msg.message, { offerReset: msg.where === 'train' });
       break;
     case 'fatal':
       // A panic inside the engine: say what it was, then start a fresh worker with the last
@@ -137,6 +142,7 @@ function onMessage(msg) {
       state.train.state = 'error';
       worker.terminate();
       state.ready = false;
+      state.modelSource = 'restarting…';
       startWorker(lastGoodModel);
       break;
   }
@@ -242,9 +248,10 @@ function download(json, name = 'pcrnn-model.json') {
 
 // ---- errors ----------------------------------------------------------------------------------
 
-function showError(message) {
+function showError(message, { offerReset = false } = {}) {
   state.error = message;
   $('#error-text').textContent = message;
+  $('#error-reset').hidden = !offerReset;
   $('[data-testid="error"]').hidden = false;
 }
 
@@ -378,6 +385,7 @@ $('#seed-values').addEventListener('click', () => {
   setSetting('seed', state.settings.seed);
 });
 $('#error-close').addEventListener('click', hideError);
+$('#error-reset').addEventListener('click', () => $('#reset').click());
 $('#download-model').addEventListener('click', () => requestExport('download'));
 $('#use-pretrained').addEventListener('click', () => send({ type: 'use-pretrained' }));
 $('#upload-model').addEventListener('change', async (e) => {
@@ -446,4 +454,5 @@ if (embed) {
 updateEmbedCode();
 history.replaceState(null, '', toHash(state.settings));
 startWorker();
+if (testHooks) installTestHooks(() => worker);
 update();

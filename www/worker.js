@@ -8,10 +8,11 @@
 //   | { type: 'fresh-seed' }
 //   | { type: 'teach-stroke', label, points, frame } | { type: 'teach-check', json, reason }
 //   | { type: 'teach-learn', json, config }
+//   | test hooks, only after an init with testHooks: { type: 'test-panic', message } | { type: 'test-memory' }
 // Worker -> page: 'ready', 'model', 'data', 'train-progress', 'train-state', 'recall-start',
 //   'recall-progress', 'recall-done', 'recall-state', 'exported', 'seed', 'error', 'fatal',
-//   'teach-stroke', 'teach-set'.
-import init, { Engine, last_panic, fresh_seed } from './pkg/pcrnn.js';
+//   'teach-stroke', 'teach-set', 'test-memory'.
+import init, { Engine, last_panic, fresh_seed, provoke_panic } from './pkg/pcrnn.js';
 
 const CHUNK_MS = 12; // work per turn of the loop; small enough that a pause lands within a frame
 const SNAPSHOT_MS = 120; // how often training sends the map and generated letters
@@ -21,6 +22,8 @@ let engine = null;
 let pretrainedJson = null;
 let shippedDataJson = null; // the shipped letters, to go back to after teach mode
 let hidden = false;
+let wasm = null; // the instance's exports (its memory, for the test hooks)
+let testHooks = false; // set by a page opened with ?test-hooks
 
 // Work in progress. Only one of each at a time; recall takes priority over training.
 const train = { state: 'idle', target: 0, stepsPerChunk: 1, lastSnapshot: 0, iteration: 0 };
@@ -210,7 +213,7 @@ function recallChunk() {
 // ---- messages -------------------------------------------------------------------------------
 
 async function start() {
-  await init({ module_or_path: new URL('./pkg/pcrnn_bg.wasm', import.meta.url) });
+  wasm = await init({ module_or_path: new URL('./pkg/pcrnn_bg.wasm', import.meta.url) });
   engine = new Engine();
   // The build lists the data files it copied; ask only for those that exist.
   let files = ['model.json', 'letters.json'];
@@ -256,6 +259,7 @@ async function fetchText(path) {
 async function handle(msg) {
   switch (msg.type) {
     case 'init':
+      testHooks = !!msg.testHooks;
       await start();
       if (msg.restoreModel) post({ type: 'model', reason: 'restored', model: engine.load_model(msg.restoreModel) });
       return;
@@ -315,6 +319,12 @@ async function handle(msg) {
       break;
     case 'fresh-seed':
       post({ type: 'seed', seed: fresh_seed() });
+      return;
+    case 'test-panic': // test hooks (tests/browser/faults, soak): only with ?test-hooks
+      if (testHooks) provoke_panic(msg.message);
+      return;
+    case 'test-memory':
+      if (testHooks) post({ type: 'test-memory', wasmBytes: wasm.memory.buffer.byteLength });
       return;
     default:
       throw new Error(`unknown command ${msg.type}`);

@@ -12,7 +12,7 @@ export const RECALL_FIELDS = [
 
 export const TRAIN_FIELDS = [
   { key: 'iterations', label: 'Iterations', title: 'Training iterations per run', def: 1000, step: 100, min: 1, max: 1000000, int: true },
-  { key: 'lr', label: 'Learning rate', title: 'Adam learning rate', def: 0.03, step: 0.005, min: 0.000001, max: 10 },
+  { key: 'lr', label: 'Learning rate', title: 'Adam learning rate (try 1000 to see a run diverge)', def: 0.03, step: 0.005, min: 0.000001, max: 1000 },
   { key: 'seed', label: 'Seed', title: 'Seed of the random initialisation and of recall noise', def: 0, step: 1, min: 0, max: 4294967295, int: true, dice: true },
 ];
 

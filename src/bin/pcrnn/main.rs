@@ -49,10 +49,19 @@ fn main() {
         }
         Err(e) if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
         Err(e) => {
-            // One sentence, not clap's usage block: the first line says what was wrong.
+            // One sentence, not clap's usage block: the first paragraph says what was wrong
+            // (for missing arguments it lists them on the lines after the first).
             let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or("error: invalid arguments");
-            eprintln!("{first} (see pcrnn --help)");
+            let first: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            let sentence = match first.join(" ") {
+                s if s.is_empty() => "error: invalid arguments".to_string(),
+                s => s,
+            };
+            eprintln!("{sentence} (see pcrnn --help)");
             std::process::exit(2);
         }
     };

@@ -61,6 +61,9 @@ pub fn run(args: &RetrieveArgs) -> Result<(), String> {
         }
         settings =
             serde_json::from_value(merged).map_err(|e| format!("--recall is not valid: {e}"))?;
+        settings
+            .check()
+            .map_err(|why| format!("--recall is not valid: {why}"))?;
     }
     if let Some(starts) = args.starts {
         settings.starts = starts as usize;

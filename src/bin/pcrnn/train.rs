@@ -47,7 +47,9 @@ pub fn run(args: &TrainArgs) -> Result<(), String> {
         }
         None => RecallSettings::default(),
     };
-    recall.check()?;
+    recall
+        .check()
+        .map_err(|why| format!("--recall is not valid: {why}"))?;
     let config = TrainConfig {
         n_h: args.n_h,
         seed: args.seed,

@@ -1,0 +1,16 @@
+//! Any text given as a model: it is refused with a message or loaded, never a panic. Mutations
+//! of the shipped model reach deep into the checks (seed the corpus with data/model.json).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|text: &str| {
+    if let Ok(model) = pcrnn::formats::parse_model(text) {
+        // A loaded model can be used: it writes out, loads again and generates finite letters.
+        let again = pcrnn::formats::parse_model(&pcrnn::formats::model_to_json(&model))
+            .expect("a loaded model written out loads again");
+        let mu: Vec<f64> = again.mus.column(0).iter().copied().collect();
+        let letter = pcrnn::retrieve::generate(&again, &mu, 8);
+        assert!(letter.iter().flatten().all(|v| v.is_finite()));
+    }
+});
