@@ -7,7 +7,6 @@ import { createLettersPanel } from './panels/letters.js';
 import { createMapPanel } from './panels/map.js';
 import { createRecallPanel } from './panels/recall.js';
 import { createTeachPanel } from './panels/teach.js';
-import { installTestHooks } from './test-hooks.js';
 
 const $ = (sel) => document.querySelector(sel);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
@@ -454,5 +453,6 @@ if (embed) {
 updateEmbedCode();
 history.replaceState(null, '', toHash(state.settings));
 startWorker();
-if (testHooks) installTestHooks(() => worker);
+// Loaded only when asked for, so a published copy of the page need not carry it.
+if (testHooks) (await import('./test-hooks.js')).installTestHooks(() => worker);
 update();
