@@ -44,5 +44,5 @@ letters:
 		data/letters-heldout.json --frame-from data/letters.json
 
 model:
-	cargo run --release --bin pcrnn -- train --data data/letters.json --iters 3000 --seed 0 \
+	cargo run --release --bin pcrnn -- train --data data/letters.json --iters 3000 --seed 3 \
 		--recall "$$(cat data/recall.json)" --out data/model.json

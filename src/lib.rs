@@ -4,10 +4,13 @@
 //! Module map (DESIGN.md §5):
 //! - [`activation`] a vectorisable tanh for the hot loops
 //! - [`adam`]     Adam with PyTorch's coupled weight decay
+//! - [`bptt`]     §2 the generation pass over a batch and its gradient through time
 //! - [`dataset`]  a checked set of labelled trajectories
+//! - [`dense`]    matrix products and sums of the hot loops, on column-major slices
 //! - [`network`]  §1 the PC-RNN-HC-A step: parameters, initialisation, generation and inference
 //! - [`prior`]    §1 the Gaussian-mixture prior on the hidden causes
-//! - [`train`]    §2 backpropagation through time and Adam
+//! - [`simd`]     the hot loops compiled for AVX-512, AVX2 or the baseline, chosen at run time
+//! - [`train`]    §2 training: iterations of BPTT and Adam, divergence handling
 //! - [`retrieve`] §3 memory retrieval: trials, paths, readout
 //! - [`stroke`]   §4 drawn strokes into the model's frame
 //! - [`simulate`] drawn versions of letters (pose, hand speed, pointer events) to measure recall
@@ -17,13 +20,16 @@
 
 pub mod activation;
 pub mod adam;
+pub mod bptt;
 pub mod dataset;
+pub mod dense;
 pub mod formats;
 pub mod model;
 pub mod network;
 pub mod noise;
 pub mod prior;
 pub mod retrieve;
+pub mod simd;
 pub mod simulate;
 pub mod stroke;
 pub mod train;

@@ -7,8 +7,10 @@ use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
 use crate::activation::tanh_into;
+use crate::dense::{Columns, dot, product, transpose_into};
 use crate::noise::Noise;
-use crate::prior::MixturePrior;
+use crate::prior::{MixturePrior, PriorScratch};
+use crate::simd::{self, Isa, Kernel};
 
 pub type Mat = DMatrix<f64>;
 pub type Vector = DVector<f64>;
@@ -69,28 +71,37 @@ pub struct State {
     pub c: Mat,
 }
 
-/// Buffers of one batched step, allocated once per pass so that the time loop allocates nothing.
+/// Buffers of one batched step, allocated once so that the time loop allocates nothing.
 pub struct StepBuffers {
-    pub tanh_h: Mat,
-    pub h_prior: Mat,
-    pub tanh_prior: Mat,
+    /// The prediction `x_pred` and its error `e = x_pred - x_t` of the last step (n_x × B).
     pub x_pred: Mat,
     pub error: Mat,
-    pub error_h: Mat,
-    mixture_weights: Vec<f64>,
+    tanh_h: Vec<f64>,
+    recurrent: Vec<f64>,
+    drive: Vec<f64>,
+    h_prior: Vec<f64>,
+    tanh_prior: Vec<f64>,
+    error_h: Vec<f64>,
+    /// W_o transposed (n_h × n_x): its columns are what the output error is spread back with.
+    w_o_t: Vec<f64>,
+    prior: PriorScratch,
     pull: Vec<f64>,
 }
 
 impl StepBuffers {
     pub fn new(dims: Dims, batch: usize) -> StepBuffers {
+        let states = || vec![0.0; dims.n_h * batch];
         StepBuffers {
-            tanh_h: Mat::zeros(dims.n_h, batch),
-            h_prior: Mat::zeros(dims.n_h, batch),
-            tanh_prior: Mat::zeros(dims.n_h, batch),
             x_pred: Mat::zeros(dims.n_x, batch),
             error: Mat::zeros(dims.n_x, batch),
-            error_h: Mat::zeros(dims.n_h, batch),
-            mixture_weights: Vec::new(),
+            tanh_h: states(),
+            recurrent: states(),
+            drive: states(),
+            h_prior: states(),
+            tanh_prior: states(),
+            error_h: states(),
+            w_o_t: vec![0.0; dims.n_h * dims.n_x],
+            prior: PriorScratch::default(),
             pull: vec![0.0; dims.n_c],
         }
     }
@@ -143,27 +154,6 @@ impl Network {
         }
     }
 
-    /// h_prior = (1 - 1/tau) h + (1/tau) (W_r tanh(h) + W_c c + b_r), given tanh(h).
-    pub fn top_down(&self, h: &Mat, tanh_h: &Mat, c: &Mat, h_prior: &mut Mat) {
-        let p = &self.params;
-        let leak = 1.0 - 1.0 / self.tau;
-        h_prior.gemm(1.0, &p.w_r, tanh_h, 0.0);
-        h_prior.gemm(1.0, &p.w_c, c, 1.0);
-        for mut column in h_prior.column_iter_mut() {
-            column += &p.b_r;
-        }
-        h_prior.zip_apply(h, |hp, h| *hp = leak * h + *hp / self.tau);
-    }
-
-    /// x_pred = W_o tanh(h_prior) + b_o, writing tanh(h_prior) on the way.
-    pub fn predict(&self, h_prior: &Mat, tanh_prior: &mut Mat, x_pred: &mut Mat) {
-        tanh_into(tanh_prior.as_mut_slice(), h_prior.as_slice());
-        x_pred.gemm(1.0, &self.params.w_o, tanh_prior, 0.0);
-        for mut column in x_pred.column_iter_mut() {
-            column += &self.params.b_o;
-        }
-    }
-
     /// One time step of §1 for a batch: updates `state` in place and leaves the prediction
     /// and its error `e = x_pred - x_t` in `buf`. `prior` is used when `rates.alpha_c > 0`.
     pub fn step(
@@ -175,51 +165,156 @@ impl Network {
         noise: &mut Noise,
         buf: &mut StepBuffers,
     ) {
-        let State { h, c } = state;
-        tanh_into(buf.tanh_h.as_mut_slice(), h.as_slice());
-        self.top_down(h, &buf.tanh_h, c, &mut buf.h_prior);
-        self.predict(&buf.h_prior, &mut buf.tanh_prior, &mut buf.x_pred);
-        buf.error.copy_from(&buf.x_pred);
-        buf.error -= x_t;
+        simd::run(Step {
+            net: self,
+            state,
+            x_t,
+            rates,
+            prior,
+            noise,
+            buf,
+        });
+    }
+
+    /// [`Network::step`] compiled for one instruction set (callers loop over it inside one
+    /// [`simd::run`], so that the choice is made once per chunk of work, not once per step).
+    #[inline(always)]
+    pub(crate) fn step_with<I: Isa>(
+        &self,
+        state: &mut State,
+        x_t: &Mat,
+        rates: &Rates,
+        prior: Option<&MixturePrior>,
+        noise: &mut Noise,
+        buf: &mut StepBuffers,
+    ) {
+        let Dims { n_c, n_h, .. } = self.dims;
+        let p = &self.params;
+        let (leak, rate) = (1.0 - 1.0 / self.tau, 1.0 / self.tau);
+        let h = state.h.as_mut_slice();
+        let c = state.c.as_mut_slice();
+
+        // h_prior = (1 - 1/tau) h + (1/tau) (W_r tanh(h) + W_c c + b_r)
+        tanh_into(&mut buf.tanh_h, h);
+        let tanh_h = Columns {
+            data: &buf.tanh_h,
+            k: n_h,
+        };
+        product::<I>(&mut buf.recurrent, p.w_r.as_slice(), n_h, &tanh_h);
+        product::<I>(
+            &mut buf.drive,
+            p.w_c.as_slice(),
+            n_h,
+            &Columns { data: c, k: n_c },
+        );
+        // Indexed loops over slices of one length: they vectorise on every target, where deep
+        // chains of zip iterators sometimes are not inlined (wasm).
+        let b_r = p.b_r.as_slice();
+        for j in 0..h.len() / n_h {
+            // Column j of each, sliced to exactly n_h so that the loop has no bounds checks.
+            let h_prior = &mut buf.h_prior[j * n_h..][..n_h];
+            let (h, recurrent) = (&h[j * n_h..][..n_h], &buf.recurrent[j * n_h..][..n_h]);
+            let (drive, b_r) = (&buf.drive[j * n_h..][..n_h], &b_r[..n_h]);
+            for i in 0..n_h {
+                h_prior[i] = leak * h[i] + rate * (recurrent[i] + drive[i] + b_r[i]);
+            }
+        }
+
+        // x_pred = W_o tanh(h_prior) + b_o;  e = x_pred - x_t
+        tanh_into(&mut buf.tanh_prior, &buf.h_prior);
+        transpose_into(&mut buf.w_o_t, p.w_o.as_slice(), self.dims.n_x);
+        let columns = buf.tanh_prior.chunks_exact(n_h);
+        for (j, tanh_column) in columns.enumerate() {
+            for (d, w_row) in buf.w_o_t.chunks_exact(n_h).enumerate() {
+                let x = dot::<I>(w_row, tanh_column) + p.b_o[d];
+                buf.x_pred[(d, j)] = x;
+                buf.error[(d, j)] = x - x_t[(d, j)];
+            }
+        }
 
         if rates.alpha_x > 0.0 {
-            // h_post = h_prior - alpha_x (1 - tanh(h_prior)^2) * (W_o^T e); e_h = h_prior - h_post
-            buf.error_h.gemm_tr(1.0, &self.params.w_o, &buf.error, 0.0);
-            buf.error_h.zip_apply(&buf.tanh_prior, |eh, t| {
-                *eh *= rates.alpha_x * (1.0 - t * t)
-            });
-            // c = c - alpha_h W_c^T e_h
-            c.gemm_tr(-rates.alpha_h, &self.params.w_c, &buf.error_h, 1.0);
-            // c = c + sigma_r |e_h| xi, with |e_h| the norm of each sequence's own e_h
-            if rates.sigma_r > 0.0 {
-                let n_c = self.dims.n_c;
-                for (c_col, e_col) in c
-                    .as_mut_slice()
-                    .chunks_exact_mut(n_c)
-                    .zip(buf.error_h.column_iter())
-                {
-                    let scale = rates.sigma_r * e_col.norm();
-                    for value in c_col {
-                        *value += scale * noise.normal();
-                    }
-                }
-            }
-            // h = h_post
-            h.copy_from(&buf.h_prior);
-            *h -= &buf.error_h;
+            self.infer::<I>(h, c, rates, noise, buf);
         } else {
-            h.copy_from(&buf.h_prior);
+            h.copy_from_slice(&buf.h_prior);
         }
 
         if let Some(prior) = prior.filter(|_| rates.alpha_c > 0.0) {
             // c = c + alpha_c g(c)
-            let pull = &mut buf.pull;
-            for c_col in c.as_mut_slice().chunks_exact_mut(self.dims.n_c) {
-                prior.pull(c_col, &mut buf.mixture_weights, pull);
-                for (value, g) in c_col.iter_mut().zip(pull.iter()) {
+            prior.prepare(&mut buf.prior);
+            for c_column in c.chunks_exact_mut(n_c) {
+                prior.pull_with::<I>(c_column, &mut buf.prior, &mut buf.pull);
+                for (value, g) in c_column.iter_mut().zip(&buf.pull) {
                     *value += rates.alpha_c * g;
                 }
             }
         }
+    }
+
+    /// The bottom-up half of a step, sequence by sequence: from the output error to h and c.
+    #[inline(always)]
+    fn infer<I: Isa>(
+        &self,
+        h: &mut [f64],
+        c: &mut [f64],
+        rates: &Rates,
+        noise: &mut Noise,
+        buf: &mut StepBuffers,
+    ) {
+        let Dims { n_c, n_h, n_x } = self.dims;
+        let w_c = self.params.w_c.as_slice();
+        for j in 0..h.len() / n_h {
+            let (h, e_h) = (&mut h[j * n_h..][..n_h], &mut buf.error_h[j * n_h..][..n_h]);
+            let h_prior = &buf.h_prior[j * n_h..][..n_h];
+            let tanh_prior = &buf.tanh_prior[j * n_h..][..n_h];
+            let c = &mut c[j * n_c..][..n_c];
+            let e = &buf.error.as_slice()[j * n_x..][..n_x];
+            // h_post = h_prior - alpha_x (1 - tanh(h_prior)^2) * (W_o^T e);  e_h = h_prior - h_post
+            e_h.fill(0.0);
+            for (w_row, &e_d) in buf.w_o_t.chunks_exact(n_h).zip(e) {
+                for (eh, &w) in e_h.iter_mut().zip(w_row) {
+                    *eh = I::mul_add(w, e_d, *eh);
+                }
+            }
+            for i in 0..n_h {
+                e_h[i] *= rates.alpha_x * (1.0 - tanh_prior[i] * tanh_prior[i]);
+            }
+            // c = c - alpha_h W_c^T e_h
+            for (value, w_column) in c.iter_mut().zip(w_c.chunks_exact(n_h)) {
+                *value -= rates.alpha_h * dot::<I>(w_column, e_h);
+            }
+            // c = c + sigma_r |e_h| xi, with |e_h| the norm of this sequence's own e_h
+            if rates.sigma_r > 0.0 {
+                let scale = rates.sigma_r * dot::<I>(e_h, e_h).sqrt();
+                for value in c.iter_mut() {
+                    *value += scale * noise.normal();
+                }
+            }
+            // h = h_post
+            for i in 0..n_h {
+                h[i] = h_prior[i] - e_h[i];
+            }
+        }
+    }
+}
+
+/// [`Network::step`] as a [`Kernel`].
+struct Step<'a> {
+    net: &'a Network,
+    state: &'a mut State,
+    x_t: &'a Mat,
+    rates: &'a Rates,
+    prior: Option<&'a MixturePrior<'a>>,
+    noise: &'a mut Noise,
+    buf: &'a mut StepBuffers,
+}
+
+impl Kernel for Step<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<I: Isa>(self) {
+        self.net.step_with::<I>(
+            self.state, self.x_t, self.rates, self.prior, self.noise, self.buf,
+        );
     }
 }

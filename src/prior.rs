@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::activation::exp_nonpositive;
+use crate::dense::{self, dot, transpose_into};
 use crate::network::Mat;
+use crate::simd::{Baseline, Isa};
 
 /// How the mixture weights are computed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,49 +27,101 @@ pub struct MixturePrior<'a> {
     pub form: PriorForm,
 }
 
+/// Work space of the prior: the memories with one dimension per row (K numbers each, so that
+/// the loops over memories are vector loops), and a logit or weight per memory.
+#[derive(Debug, Default)]
+pub struct PriorScratch {
+    rows: Vec<f64>,
+    weights: Vec<f64>,
+}
+
 impl MixturePrior<'_> {
+    /// Lays the memories out in `scratch` (before one or more calls of `pull_with`).
+    pub fn prepare(&self, scratch: &mut PriorScratch) {
+        let (n_c, k) = self.mus.shape();
+        scratch.rows.resize(n_c * k, 0.0);
+        transpose_into(&mut scratch.rows, self.mus.as_slice(), n_c);
+        scratch.weights.resize(k, 0.0);
+    }
+
     /// w_k = softmax_k(-|c - mu_k|^2 / (2 sigma_c^2)), written into `weights` (resized to K).
     pub fn weights(&self, c: &[f64], weights: &mut Vec<f64>) {
+        let mut scratch = PriorScratch::default();
+        self.prepare(&mut scratch);
+        self.weights_with(c, &mut scratch);
+        weights.clone_from(&scratch.weights);
+    }
+
+    /// g(c) = -sum_k w_k (c - mu_k) / (2 sigma_c^2), written into `pull` (length n_c).
+    pub fn pull(&self, c: &[f64], weights: &mut Vec<f64>, pull: &mut [f64]) {
+        let mut scratch = PriorScratch::default();
+        self.prepare(&mut scratch);
+        self.pull_with::<Baseline>(c, &mut scratch, pull);
+        weights.clone_from(&scratch.weights);
+    }
+
+    /// The weights of `c` into `scratch.weights` (after `prepare`).
+    #[inline(always)]
+    fn weights_with(&self, c: &[f64], scratch: &mut PriorScratch) {
         let two_var = 2.0 * self.sigma_c * self.sigma_c;
-        weights.clear();
-        weights.extend(self.mus.column_iter().map(|mu| {
-            let dist2: f64 = mu.iter().zip(c).map(|(m, x)| (x - m) * (x - m)).sum();
-            -dist2 / two_var
-        }));
+        let k = scratch.weights.len();
+        let logits = &mut scratch.weights;
+        logits.fill(0.0);
+        for (&x, mu) in c.iter().zip(scratch.rows.chunks_exact(k)) {
+            for (logit, &m) in logits.iter_mut().zip(mu) {
+                *logit -= (x - m) * (x - m);
+            }
+        }
+        logits.iter_mut().for_each(|l| *l /= two_var);
         match self.form {
             PriorForm::Exact => {
-                let max = weights.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-                let mut total = 0.0;
-                for w in weights.iter_mut() {
+                let max = max(logits);
+                for w in logits.iter_mut() {
                     *w = exp_nonpositive(*w - max);
-                    total += *w;
                 }
-                weights.iter_mut().for_each(|w| *w /= total);
+                let total = dense::sum(logits);
+                logits.iter_mut().for_each(|w| *w /= total);
             }
             PriorForm::Seed => {
-                let floored: Vec<f32> = weights
-                    .iter()
-                    .map(|&logit| 1e-40_f32 + (logit as f32).exp())
-                    .collect();
-                let total: f32 = floored.iter().sum();
-                for (w, f) in weights.iter_mut().zip(floored) {
-                    *w = (f / total) as f64;
+                // The seed's float32 sum, floored terms included, then float32 ratios.
+                let floored = |logit: f64| 1e-40_f32 + (logit as f32).exp();
+                let total: f32 = logits.iter().map(|&l| floored(l)).sum();
+                for w in logits.iter_mut() {
+                    *w = (floored(*w) / total) as f64;
                 }
             }
         }
     }
 
-    /// g(c) = -sum_k w_k (c - mu_k) / (2 sigma_c^2), written into `pull` (length n_c).
-    pub fn pull(&self, c: &[f64], weights: &mut Vec<f64>, pull: &mut [f64]) {
-        self.weights(c, weights);
+    /// [`MixturePrior::pull`] for the hot loop, after `prepare`:
+    /// g(c) = -(c sum_k w_k - sum_k w_k mu_k) / (2 sigma_c^2), two sums over the memories.
+    #[inline(always)]
+    pub(crate) fn pull_with<I: Isa>(
+        &self,
+        c: &[f64],
+        scratch: &mut PriorScratch,
+        pull: &mut [f64],
+    ) {
+        self.weights_with(c, scratch);
         let two_var = 2.0 * self.sigma_c * self.sigma_c;
-        pull.fill(0.0);
-        for (w, mu) in weights.iter().zip(self.mus.column_iter()) {
-            for ((g, x), m) in pull.iter_mut().zip(c).zip(mu.iter()) {
-                *g -= w * (x - m) / two_var;
-            }
+        let k = scratch.weights.len();
+        let total = dense::sum(&scratch.weights);
+        for ((g, &x), mu) in pull.iter_mut().zip(c).zip(scratch.rows.chunks_exact(k)) {
+            *g = -(x * total - dot::<I>(&scratch.weights, mu)) / two_var;
         }
     }
+}
+
+/// The largest of `values` (-inf if empty), with partial maxima so that it vectorises.
+#[inline(always)]
+fn max(values: &[f64]) -> f64 {
+    let mut parts = [f64::NEG_INFINITY; 8];
+    for chunk in values.chunks(8) {
+        for (m, &v) in parts.iter_mut().zip(chunk) {
+            *m = if v > *m { v } else { *m };
+        }
+    }
+    parts.into_iter().fold(f64::NEG_INFINITY, f64::max)
 }
 
 #[cfg(test)]

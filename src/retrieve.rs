@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::dataset::{MAX_STEPS, MAX_TRAJECTORIES, time_major};
 use crate::model::Model;
-use crate::network::{Mat, Rates, State, StepBuffers};
+use crate::network::{Mat, Network, Rates, State, StepBuffers};
 use crate::noise::Noise;
 use crate::prior::{MixturePrior, PriorForm};
+use crate::simd::{self, Isa, Kernel};
 
 /// The retrieval settings; the defaults are the seed's (found there by a hyper-parameter search).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -180,40 +181,24 @@ impl Recall {
     /// Runs up to `trials` more trials (never past the settings' total); returns the total done.
     pub fn advance(&mut self, trials: usize) -> usize {
         let todo = trials.min(self.settings.trials - self.trials_done);
-        let rates = self.settings.rates();
         let prior = MixturePrior {
             mus: &self.model.mus,
             sigma_c: self.settings.sigma_c,
             form: self.settings.prior,
         };
-        let net = &self.model.network;
-        let mut error_sums = vec![0.0; self.state.c.ncols()];
-        for _ in 0..todo {
-            // Every trial starts from the shared initial state h0.
-            for mut column in self.state.h.column_iter_mut() {
-                column.copy_from(&net.h0);
-            }
-            error_sums.fill(0.0);
-            for x_t in &self.targets {
-                net.step(
-                    &mut self.state,
-                    x_t,
-                    &rates,
-                    Some(&prior),
-                    &mut self.noise,
-                    &mut self.buf,
-                );
-                for (sum, e) in error_sums.iter_mut().zip(self.buf.error.column_iter()) {
-                    *sum += e.norm();
-                }
-            }
-            let steps = self.targets.len() as f64;
-            for (run, c) in self.state.c.column_iter().enumerate() {
-                self.paths[run].extend(c.iter());
-                self.errors[run].push(error_sums[run] / steps);
-            }
-            self.trials_done += 1;
-        }
+        simd::run(Trials {
+            network: &self.model.network,
+            rates: self.settings.rates(),
+            prior: &prior,
+            targets: &self.targets,
+            state: &mut self.state,
+            noise: &mut self.noise,
+            buf: &mut self.buf,
+            paths: &mut self.paths,
+            errors: &mut self.errors,
+            todo,
+        });
+        self.trials_done += todo;
         self.trials_done
     }
 
@@ -314,6 +299,55 @@ impl Recall {
             runs,
             best_start,
             predictions,
+        }
+    }
+}
+
+/// Trials of retrieval as one [`Kernel`], so the instruction set is chosen once per chunk.
+struct Trials<'a> {
+    network: &'a Network,
+    rates: Rates,
+    prior: &'a MixturePrior<'a>,
+    targets: &'a [Mat],
+    state: &'a mut State,
+    noise: &'a mut Noise,
+    buf: &'a mut StepBuffers,
+    paths: &'a mut [Vec<f64>],
+    errors: &'a mut [Vec<f64>],
+    todo: usize,
+}
+
+impl Kernel for Trials<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<I: Isa>(self) {
+        let net = self.network;
+        let steps = self.targets.len() as f64;
+        for _ in 0..self.todo {
+            // Every trial starts from the shared initial state h0.
+            for mut column in self.state.h.column_iter_mut() {
+                column.copy_from(&net.h0);
+            }
+            for sum in self.errors.iter_mut() {
+                sum.push(0.0);
+            }
+            for x_t in self.targets {
+                net.step_with::<I>(
+                    self.state,
+                    x_t,
+                    &self.rates,
+                    Some(self.prior),
+                    self.noise,
+                    self.buf,
+                );
+                for (errors, e) in self.errors.iter_mut().zip(self.buf.error.column_iter()) {
+                    *errors.last_mut().expect("pushed above") += e.norm() / steps;
+                }
+            }
+            for (path, c) in self.paths.iter_mut().zip(self.state.c.column_iter()) {
+                path.extend(c.iter());
+            }
         }
     }
 }

@@ -3,11 +3,12 @@
 
 use std::fmt;
 
-use crate::activation::tanh_into;
 use crate::adam::{Adam, AdamConfig};
+pub use crate::bptt::Gradients;
+use crate::bptt::{self, Workspace};
 use crate::dataset::{DataSet, time_major};
 use crate::model::{Model, TrainingSummary};
-use crate::network::{Dims, MAX_WEIGHT, Mat, Network, Params, StepBuffers};
+use crate::network::{Dims, MAX_WEIGHT, Mat, Network, Params};
 use crate::noise::Noise;
 use crate::retrieve::RecallSettings;
 
@@ -93,33 +94,16 @@ impl fmt::Display for TrainError {
 
 impl std::error::Error for TrainError {}
 
-/// dLoss/d of every trained tensor.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Gradients {
-    pub params: Params,
-    pub causes: Mat,
-}
-
-/// Activations kept by the forward pass for the backward pass.
-struct History {
-    /// tanh(h_t) for t = 0..=T, one n_h × P block per step (block 0 is tanh(h0)).
-    tanh_h: Mat,
-    /// e_t = x_pred_t - x_t for t = 1..=T, one n_x × P block per step.
-    errors: Mat,
-    step: StepBuffers,
-    h: Mat,
-}
-
 pub struct Trainer {
     pub network: Network,
     /// The hidden causes learned for each sequence (n_c × P), the memories of retrieval.
     pub causes: Mat,
     data: DataSet,
-    targets: Vec<Mat>,
     adam: Adam,
     config: TrainConfig,
     losses: Vec<f64>,
-    history: History,
+    workspace: Workspace,
+    grads: Gradients,
     /// The parameters and causes before the last update: their loss was finite.
     last_good: Option<(Params, Mat)>,
 }
@@ -176,8 +160,6 @@ impl Trainer {
         config: &TrainConfig,
     ) -> Trainer {
         let dims = network.dims;
-        let p = data.len();
-        let steps = data.steps();
         let p_ = &network.params;
         let sizes = [
             p_.w_o.len(),
@@ -187,21 +169,15 @@ impl Trainer {
             p_.b_r.len(),
             causes.len(),
         ];
-        let history = History {
-            tanh_h: Mat::zeros(dims.n_h, (steps + 1) * p),
-            errors: Mat::zeros(dims.n_x, steps * p),
-            step: StepBuffers::new(dims, p),
-            h: Mat::zeros(dims.n_h, p),
-        };
         Trainer {
             adam: Adam::new(config.adam, &sizes),
-            targets: time_major(&data.trajectories, 1),
+            workspace: Workspace::new(dims, &time_major(&data.trajectories, 1)),
+            grads: Gradients::zeros(dims, data.len()),
             data: data.clone(),
             network,
             causes,
             config: config.clone(),
             losses: Vec::new(),
-            history,
             last_good: None,
         }
     }
@@ -230,9 +206,15 @@ impl Trainer {
     /// update throws a parameter beyond [`MAX_WEIGHT`], returns `Diverged` with the parameters
     /// put back as they were before the last update (the last whose loss was finite).
     pub fn step(&mut self) -> Result<f64, TrainError> {
-        let (loss, grads) = self.loss_and_gradients();
-        let g = &grads.params;
-        let gradients = [&g.w_o, &g.w_c, &g.w_r, &grads.causes];
+        let loss = self.forward();
+        bptt::backward(
+            &self.network,
+            &self.causes,
+            &mut self.workspace,
+            &mut self.grads,
+        );
+        let g = &self.grads.params;
+        let gradients = [&g.w_o, &g.w_c, &g.w_r, &self.grads.causes];
         let finite = loss.is_finite()
             && gradients.iter().all(|m| m.iter().all(|v| v.is_finite()))
             && g.b_o.iter().chain(g.b_r.iter()).all(|v| v.is_finite());
@@ -240,6 +222,8 @@ impl Trainer {
             return Err(self.diverged(loss));
         }
         self.remember_good();
+        let grads = &self.grads;
+        let g = &grads.params;
         let p = &mut self.network.params;
         self.adam.step(
             &mut [
@@ -300,115 +284,35 @@ impl Trainer {
         Ok(())
     }
 
-    /// The generation pass: fills the history and returns loss = mean(e^2).
+    /// The generation pass: keeps its activations for the gradients and returns loss = mean(e^2).
     pub fn forward(&mut self) -> f64 {
-        let p = self.data.len();
-        let net = &self.network;
-        let hist = &mut self.history;
-        let buf = &mut hist.step;
-        hist.h.copy_from(&net.initial_states(p));
-        tanh_into(buf.tanh_h.as_mut_slice(), hist.h.as_slice());
-        hist.tanh_h.columns_mut(0, p).copy_from(&buf.tanh_h);
-        for (t, x_t) in self.targets.iter().enumerate() {
-            net.top_down(&hist.h, &buf.tanh_h, &self.causes, &mut buf.h_prior);
-            net.predict(&buf.h_prior, &mut buf.tanh_prior, &mut buf.x_pred);
-            // Without inference h = h_prior, so tanh(h_prior) is next step's tanh(h).
-            hist.h.copy_from(&buf.h_prior);
-            std::mem::swap(&mut buf.tanh_h, &mut buf.tanh_prior);
-            hist.tanh_h
-                .columns_mut((t + 1) * p, p)
-                .copy_from(&buf.tanh_h);
-            let mut e = hist.errors.columns_mut(t * p, p);
-            e.copy_from(&buf.x_pred);
-            e -= x_t;
-        }
-        hist.errors.norm_squared() / hist.errors.len() as f64
+        bptt::forward(&self.network, &self.causes, &mut self.workspace)
     }
 
     /// Loss and its exact gradients by backpropagation through time.
     pub fn loss_and_gradients(&mut self) -> (f64, Gradients) {
         let loss = self.forward();
-        let Dims { n_h, .. } = self.network.dims;
-        let p = self.data.len();
-        let steps = self.targets.len();
-        let params = &self.network.params;
-        let tau = self.network.tau;
-        let hist = &self.history;
-        let tanh_after = hist.tanh_h.columns(p, steps * p); // tanh(h_t), t = 1..=T
-        let tanh_before = hist.tanh_h.columns(0, steps * p); // tanh(h_{t-1})
-
-        // dL/dx_pred_t = 2 e_t / (T P n_x)
-        let d_x = &hist.errors * (2.0 / hist.errors.len() as f64);
-        let w_o = &d_x * tanh_after.transpose();
-        let b_o = d_x.column_sum();
-        // The output's pull on every h_t at once: W_o^T dL/dx_t.
-        let from_output = params.w_o.tr_mul(&d_x);
-
-        // Backwards through time: g = dL/dh_t, and dL/dpre_t = g / tau where
-        // pre_t = W_r tanh(h_{t-1}) + W_c c + b_r.
-        let mut d_pre = Mat::zeros(n_h, steps * p);
-        let mut g = Mat::zeros(n_h, p);
-        let mut through_recurrence = Mat::zeros(n_h, p);
-        let w_r_transposed = params.w_r.transpose();
-        // Step t's columns are one contiguous run of a column-major matrix: work on slices.
-        let block_len = n_h * p;
-        let tanh_all = hist.tanh_h.as_slice();
-        for t in (1..=steps).rev() {
-            let block = (t - 1) * block_len..t * block_len;
-            let tanh_t = &tanh_all[block.start + block_len..block.end + block_len];
-            let tanh_prev = &tanh_all[block.clone()];
-            // g += (W_o^T dL/dx_t) * (1 - tanh(h_t)^2)
-            for ((g, &back), &th) in g
-                .iter_mut()
-                .zip(&from_output.as_slice()[block.clone()])
-                .zip(tanh_t)
-            {
-                *g += back * (1.0 - th * th);
-            }
-            let d_pre_t = &mut d_pre.as_mut_slice()[block.clone()];
-            for (d, &g) in d_pre_t.iter_mut().zip(g.iter()) {
-                *d = g / tau;
-            }
-            // dL/dh_{t-1} = (1 - 1/tau) g + (W_r^T dL/dpre_t) * (1 - tanh(h_{t-1})^2)
-            through_recurrence.gemm(1.0, &w_r_transposed, &d_pre.columns((t - 1) * p, p), 0.0);
-            for ((g, &rec), &th) in g.iter_mut().zip(through_recurrence.iter()).zip(tanh_prev) {
-                *g = (1.0 - 1.0 / tau) * *g + rec * (1.0 - th * th);
-            }
-        }
-
-        let w_r = &d_pre * tanh_before.transpose();
-        let b_r = d_pre.column_sum();
-        // c is the same at every step, so its gradient gathers dL/dpre over time.
-        let mut d_pre_total = Mat::zeros(n_h, p);
-        for t in 0..steps {
-            d_pre_total += d_pre.columns(t * p, p);
-        }
-        let w_c = &d_pre_total * self.causes.transpose();
-        let causes = params.w_c.tr_mul(&d_pre_total);
-        let params = Params {
-            w_o,
-            b_o,
-            w_c,
-            w_r,
-            b_r,
-        };
-        (loss, Gradients { params, causes })
+        bptt::backward(
+            &self.network,
+            &self.causes,
+            &mut self.workspace,
+            &mut self.grads,
+        );
+        (loss, self.grads.clone())
     }
 
     /// What the network generates for every training sequence from its learned cause.
     pub fn generate(&mut self) -> Vec<Vec<[f64; 2]>> {
         self.forward();
         let p = self.data.len();
+        let ws = &self.workspace;
+        // Column t * P + k of the errors and targets is step t of sequence k.
+        let point = |i: usize| {
+            let (e, x) = (&ws.errors[2 * i..2 * i + 2], &ws.targets[2 * i..2 * i + 2]);
+            [e[0] + x[0], e[1] + x[1]]
+        };
         (0..p)
-            .map(|k| {
-                (0..self.targets.len())
-                    .map(|t| {
-                        let e = self.history.errors.column(t * p + k);
-                        let x = self.targets[t].column(k);
-                        [e[0] + x[0], e[1] + x[1]]
-                    })
-                    .collect()
-            })
+            .map(|k| (0..self.data.steps()).map(|t| point(t * p + k)).collect())
             .collect()
     }
 

@@ -85,6 +85,14 @@ struct ModelSummary {
 struct DataSummary<'a> {
     labels: &'a [String],
     trajectories: &'a [Vec<[f64; 2]>],
+    frame: Option<&'a Frame>,
+}
+
+/// A taught exemplar: the drawn stroke in the taught set's frame, and that frame.
+#[derive(Serialize)]
+struct TaughtStroke {
+    trajectory: Vec<[f64; 2]>,
+    frame: Frame,
 }
 
 #[derive(Serialize)]
@@ -159,6 +167,7 @@ impl Engine {
         let summary = to_js(&DataSummary {
             labels: &data.labels,
             trajectories: &data.trajectories,
+            frame: data.frame.as_ref(),
         })?;
         self.trainer = None;
         self.data = Some(data);
@@ -267,18 +276,7 @@ impl Engine {
         settings: JsValue,
         seed: u32,
     ) -> Result<JsValue, JsError> {
-        if !points.len().is_multiple_of(3) {
-            return Err(JsError::new("a stroke must be a list of (x, y, t) points"));
-        }
-        let samples: Vec<[f64; 3]> = points.chunks_exact(3).map(|p| [p[0], p[1], p[2]]).collect();
-        let model = self.current_model()?;
-        let frame = match &model.frame {
-            Some(frame) => frame.clone(),
-            None => self.data.as_ref().map(frame_of).ok_or_else(|| {
-                JsError::new("this model does not say which frame its letters live in")
-            })?,
-        };
-        let target = stroke::to_frame(&samples, &frame).map_err(fail)?;
+        let target = stroke::to_frame(&samples(points)?, &self.stroke_frame()?).map_err(fail)?;
         self.start_recall(target, settings, seed)
     }
 
@@ -324,6 +322,41 @@ impl Engine {
     pub fn export_model(&self) -> Result<String, JsError> {
         Ok(formats::model_to_json(self.current_model()?))
     }
+
+    /// Teach mode: a stroke drawn on the teach pad (x, y, t flattened, as for `recall_stroke`)
+    /// into the taught set's `frame` — the same pipeline as a stroke to recall, so an exemplar
+    /// and a later drawing land alike. Without a frame (the set's first exemplar) it uses the
+    /// frame strokes are recalled in now. Returns `{trajectory, frame}`.
+    pub fn teach_stroke(&self, points: &[f64], frame: JsValue) -> Result<JsValue, JsError> {
+        let frame: Option<Frame> = from_js(frame, "frame of the taught set")?;
+        let frame = match frame {
+            Some(frame) => frame,
+            None => self.stroke_frame()?,
+        };
+        let trajectory = stroke::to_frame(&samples(points)?, &frame).map_err(fail)?;
+        to_js(&TaughtStroke { trajectory, frame })
+    }
+
+    /// Teach mode: checks a taught set (data-set JSON, from storage or an imported file) without
+    /// loading it; returns `{labels, trajectories, frame}`. A set that names no frame gets the
+    /// one its trajectories imply, so strokes drawn later are mapped like them.
+    pub fn check_taught(&self, json: &str) -> Result<JsValue, JsError> {
+        let data = formats::parse_data_set(json).map_err(fail)?;
+        let frame = frame_of(&data);
+        frame.validate().map_err(fail)?;
+        if frame.length != data.steps() {
+            return Err(JsError::new(&format!(
+                "the set's frame says letters have {} points but its trajectories have {}",
+                frame.length,
+                data.steps()
+            )));
+        }
+        to_js(&DataSummary {
+            labels: &data.labels,
+            trajectories: &data.trajectories,
+            frame: Some(&frame),
+        })
+    }
 }
 
 impl Engine {
@@ -331,6 +364,20 @@ impl Engine {
         self.model
             .as_ref()
             .ok_or_else(|| JsError::new("there is no model yet: load one or train one"))
+    }
+
+    /// The frame drawn strokes are mapped into: the current model's, else the data set's.
+    fn stroke_frame(&self) -> Result<Frame, JsError> {
+        match (
+            self.model.as_ref().and_then(|m| m.frame.as_ref()),
+            &self.data,
+        ) {
+            (Some(frame), _) => Ok(frame.clone()),
+            (None, Some(data)) => Ok(frame_of(data)),
+            (None, None) => Err(JsError::new(
+                "there are no letters or model yet to say which frame strokes live in",
+            )),
+        }
     }
 
     /// Recall settings that go with a new trained model: the current model's, else the seed's.
@@ -408,6 +455,14 @@ fn frame_of(data: &DataSet) -> Frame {
         start,
         size,
     }
+}
+
+/// Pointer samples from the page: x, y, t (canvas pixels, y down, ms) flattened.
+fn samples(points: &[f64]) -> Result<Vec<[f64; 3]>, JsError> {
+    if !points.len().is_multiple_of(3) {
+        return Err(JsError::new("a stroke must be a list of (x, y, t) points"));
+    }
+    Ok(points.chunks_exact(3).map(|p| [p[0], p[1], p[2]]).collect())
 }
 
 /// Pure generation from each memory alone.

@@ -21,8 +21,9 @@ fn last_json_line(out: &Output) -> serde_json::Value {
     serde_json::from_str(stdout.lines().last().unwrap_or("")).unwrap()
 }
 
-fn small_set() -> PathBuf {
-    let path = scratch("set.json");
+/// A two-letter set in its own file (`name`): tests run in parallel and must not share files.
+fn small_set(name: &str) -> PathBuf {
+    let path = scratch(name);
     let line = |k: f64| -> Vec<[f64; 2]> {
         (0..20)
             .map(|t| [t as f64 * 0.05, (k * t as f64 * 0.3).sin()])
@@ -46,7 +47,7 @@ fn fails_with(out: &Output, expected: &str) {
 
 #[test]
 fn train_then_retrieve_report_json() {
-    let data = small_set();
+    let data = small_set("set-train-retrieve.json");
     let model = scratch("model.json");
     let out = pcrnn(&[
         "train",
@@ -105,7 +106,7 @@ fn train_then_retrieve_report_json() {
 
 #[test]
 fn bad_arguments_and_files_get_one_sentence() {
-    let data = small_set();
+    let data = small_set("set-bad-arguments.json");
     let data = data.to_str().unwrap();
     let out = scratch("never.json");
     let out = out.to_str().unwrap();
@@ -153,7 +154,7 @@ fn bad_arguments_and_files_get_one_sentence() {
 
 #[test]
 fn diverging_training_stops_and_keeps_the_last_good_parameters() {
-    let data = small_set();
+    let data = small_set("set-diverging.json");
     let model = scratch("diverged.json");
     let out = pcrnn(&[
         "train",

@@ -6,6 +6,7 @@ import { createLossPanel } from './panels/loss.js';
 import { createLettersPanel } from './panels/letters.js';
 import { createMapPanel } from './panels/map.js';
 import { createRecallPanel } from './panels/recall.js';
+import { createTeachPanel } from './panels/teach.js';
 
 const $ = (sel) => document.querySelector(sel);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
@@ -139,6 +140,7 @@ function onMessage(msg) {
       startWorker(lastGoodModel);
       break;
   }
+  teachPanel.onMessage(msg);
   update();
 }
 
@@ -227,11 +229,11 @@ function requestExport(purpose) {
   send({ type: 'export-model' });
 }
 
-function download(json) {
+function download(json, name = 'pcrnn-model.json') {
   const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
   const a = document.createElement('a');
   a.href = url;
-  a.download = 'pcrnn-model.json';
+  a.download = name;
   document.body.append(a);
   a.click();
   a.remove();
@@ -271,9 +273,17 @@ const recallPanel = createRecallPanel($('[data-panel="recall"]'), {
     update();
   },
 });
+const teachPanel = createTeachPanel($('[data-panel="teach"]'), state, {
+  send,
+  showError,
+  hideError,
+  update,
+  download,
+  downloadModel: () => requestExport('download'),
+});
 const recallFields = buildFields($('#recall-settings'), RECALL_FIELDS, setSetting, null);
 const trainFields = buildFields($('#train-settings'), TRAIN_FIELDS, setSetting, () => send({ type: 'fresh-seed' }));
-panels.push(mapPanel, lossPanel, lettersPanel, recallPanel, recallFields, trainFields);
+panels.push(mapPanel, lossPanel, lettersPanel, recallPanel, teachPanel, recallFields, trainFields);
 
 function fillTargetSelect() {
   const select = $('#target-letter');

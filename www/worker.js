@@ -6,8 +6,11 @@
 //   | { type: 'cancel' } | { type: 'visibility', hidden } | { type: 'load-model', json, name }
 //   | { type: 'load-data', json, name } | { type: 'use-pretrained' } | { type: 'export-model' }
 //   | { type: 'fresh-seed' }
+//   | { type: 'teach-stroke', label, points, frame } | { type: 'teach-check', json, reason }
+//   | { type: 'teach-learn', json, config }
 // Worker -> page: 'ready', 'model', 'data', 'train-progress', 'train-state', 'recall-start',
-//   'recall-progress', 'recall-done', 'recall-state', 'exported', 'seed', 'error', 'fatal'.
+//   'recall-progress', 'recall-done', 'recall-state', 'exported', 'seed', 'error', 'fatal',
+//   'teach-stroke', 'teach-set'.
 import init, { Engine, last_panic, fresh_seed } from './pkg/pcrnn.js';
 
 const CHUNK_MS = 12; // work per turn of the loop; small enough that a pause lands within a frame
@@ -16,6 +19,7 @@ const RECALL_MAX_CHUNK = 50; // trials
 
 let engine = null;
 let pretrainedJson = null;
+let shippedDataJson = null; // the shipped letters, to go back to after teach mode
 let hidden = false;
 
 // Work in progress. Only one of each at a time; recall takes priority over training.
@@ -108,6 +112,11 @@ function sendSnapshot(force) {
   } catch (err) {
     reportError(err, 'train');
   }
+}
+
+/** A new model replaced the trainer: training cannot go on. */
+function stopTraining() {
+  if (train.state === 'running' || train.state === 'paused') setTrainState('idle');
 }
 
 function setTrainState(state) {
@@ -218,6 +227,7 @@ async function start() {
   if (dataText) {
     try {
       data = engine.load_data(dataText);
+      shippedDataJson = dataText;
     } catch (err) {
       reportError(err, 'data');
     }
@@ -267,6 +277,7 @@ async function handle(msg) {
       break;
     case 'load-model':
       post({ type: 'model', reason: 'loaded', name: msg.name, model: engine.load_model(msg.json) });
+      stopTraining();
       return;
     case 'load-data':
       post({ type: 'data', name: msg.name, data: engine.load_data(msg.json) });
@@ -274,10 +285,34 @@ async function handle(msg) {
     case 'use-pretrained':
       if (!pretrainedJson) throw new Error('no pretrained model was found next to this page');
       post({ type: 'model', reason: 'pretrained', model: engine.load_model(pretrainedJson) });
+      stopTraining();
+      // Back from teach mode: the letters to recall from are the shipped ones again.
+      if (shippedDataJson) post({ type: 'data', data: engine.load_data(shippedDataJson) });
       return;
     case 'export-model':
       post({ type: 'exported', json: engine.export_model() });
       return;
+    case 'teach-stroke': {
+      const taught = engine.teach_stroke(Float64Array.from(msg.points.flat()), msg.frame ?? null);
+      post({ type: 'teach-stroke', label: msg.label, ...taught });
+      return;
+    }
+    case 'teach-check':
+      try {
+        post({ type: 'teach-set', reason: msg.reason, set: engine.check_taught(msg.json) });
+      } catch (err) {
+        if (err instanceof WebAssembly.RuntimeError) throw err;
+        const what = msg.reason === 'restore' ? 'The taught set kept in this browser' : 'That file';
+        throw new Error(`${what} could not be used: ${errorMessage(err)}`);
+      }
+      return;
+    case 'teach-learn':
+      // The taught set becomes the data set; training starts on it (from scratch or from the
+      // current model, as config.from_model says). A recall of the old model is dropped.
+      recall = null;
+      post({ type: 'data', data: engine.load_data(msg.json) });
+      trainCommand({ cmd: 'start', config: msg.config });
+      break;
     case 'fresh-seed':
       post({ type: 'seed', seed: fresh_seed() });
       return;

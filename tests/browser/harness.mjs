@@ -69,10 +69,11 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 }
 
-/** Draws a trajectory (model frame, y up) on canvas#draw-pad with the mouse, fitted into the
- * middle of the pad, one mouse move per point. */
-export async function drawTrajectory(page, trajectory, { fill = 0.6 } = {}) {
-  const pad = await page.locator('canvas#draw-pad').boundingBox();
+/** Draws a trajectory (model frame, y up) on a pad (canvas#draw-pad unless told) with the mouse,
+ * fitted into the middle of the pad, one mouse move per point. */
+export async function drawTrajectory(page, trajectory, { fill = 0.6, pad: selector = 'canvas#draw-pad' } = {}) {
+  await page.locator(selector).scrollIntoViewIfNeeded();
+  const pad = await page.locator(selector).boundingBox();
   const xs = trajectory.map((p) => p[0]);
   const ys = trajectory.map((p) => p[1]);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
