@@ -107,21 +107,21 @@ class Prior:
     sigma_c: float
     form: str  # "exact" (log-sum-exp) or "seed" (float32 exponentials with a 1e-40 floor)
 
-    def weights(self, c):
-        """w_k = softmax_k(-|c - mu_k|^2 / (2 sigma_c^2)), one row per sequence (B x K)."""
-        logits = -((c[:, None, :] - self.mus[None, :, :]) ** 2).sum(-1) / (2 * self.sigma_c**2)
+    def weights(self, diff):
+        """w_k = softmax_k(-|c - mu_k|^2 / (2 sigma_c^2)), one row per sequence (B x K), given
+        diff = c - mu_k (B x K x n_c)."""
+        logits = -(diff**2).sum(-1) / (2 * self.sigma_c**2)
         if self.form == "exact":
             return torch.exp(logits - torch.logsumexp(logits, dim=1, keepdim=True))
         # The seed's arithmetic: far from every mu all exponentials underflow to 0, the floor
         # makes the weights uniform, and the pull goes to the centroid of the memories.
         floored = 1e-40 + torch.exp(logits.float())
-        return (floored / floored.sum(dim=1, keepdim=True)).to(c.dtype)
+        return (floored / floored.sum(dim=1, keepdim=True)).to(diff.dtype)
 
     def pull(self, c):
         """g(c) = -sum_k w_k (c - mu_k) / (2 sigma_c^2)."""
-        w = self.weights(c)
         diff = c[:, None, :] - self.mus[None, :, :]
-        return -(w[:, :, None] * diff).sum(1) / (2 * self.sigma_c**2)
+        return -(self.weights(diff)[:, :, None] * diff).sum(1) / (2 * self.sigma_c**2)
 
 
 def step(net, h, c, x_t, rates, prior=None):
@@ -129,10 +129,11 @@ def step(net, h, c, x_t, rates, prior=None):
     h_prior = (1 - 1 / net.tau) * h + (1 / net.tau) * (
         torch.tanh(h) @ net.w_r.T + c @ net.w_c.T + net.b_r
     )
-    x_pred = torch.tanh(h_prior) @ net.w_o.T + net.b_o
+    tanh_prior = torch.tanh(h_prior)
+    x_pred = tanh_prior @ net.w_o.T + net.b_o
     e = x_pred - x_t
     if rates.alpha_x > 0:  # bottom-up inference
-        h_post = h_prior - rates.alpha_x * (1 - torch.tanh(h_prior) ** 2) * (e @ net.w_o)
+        h_post = h_prior - rates.alpha_x * (1 - tanh_prior**2) * (e @ net.w_o)
         e_h = h_prior - h_post
         c = c - rates.alpha_h * (e_h @ net.w_c)
         # Noise scaled by the norm of each sequence's own e_h (drawn even when sigma_r = 0,
