@@ -170,3 +170,50 @@ fn diverging_training_stops_and_keeps_the_last_good_parameters() {
     let parsed = pcrnn::formats::parse_model(&saved).expect("the last good parameters load");
     assert!(parsed.network.params.w_r.iter().all(|v| v.is_finite()));
 }
+
+#[test]
+fn retrieve_computes_in_f32_like_the_page_when_asked() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let recall = |precision: &str| {
+        let out = pcrnn(&[
+            "retrieve",
+            "--model",
+            &format!("{root}/data/model.json"),
+            "--data",
+            &format!("{root}/data/letters.json"),
+            "--trials",
+            "100",
+            "--precision",
+            precision,
+            "--json",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut report = last_json_line(&out);
+        report["seconds"] = serde_json::Value::Null;
+        report
+    };
+    let (f64_report, f32_report) = (recall("f64"), recall("f32"));
+    for report in [&f64_report, &f32_report] {
+        let best = report["accuracy_best_of_starts"].as_f64().unwrap();
+        assert!(best >= 0.9, "best of starts {best} in {report}");
+    }
+    // The same random numbers through other arithmetic: the answers barely move.
+    let share = |r: &serde_json::Value| r["accuracy_per_start"].as_f64().unwrap();
+    assert!((share(&f64_report) - share(&f32_report)).abs() <= 0.05);
+    fails_with(
+        &pcrnn(&[
+            "retrieve",
+            "--model",
+            "m.json",
+            "--data",
+            "d.json",
+            "--precision",
+            "f16",
+        ]),
+        "f16",
+    );
+}

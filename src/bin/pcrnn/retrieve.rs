@@ -7,6 +7,7 @@ use std::time::Instant;
 use clap::{ArgGroup, Args};
 use pcrnn::formats::{parse_data_set, parse_model, parse_strokes};
 use pcrnn::prior::PriorForm;
+use pcrnn::real::Precision;
 use pcrnn::retrieve::{Recall, RecallReport};
 use pcrnn::stroke::to_frame;
 
@@ -39,6 +40,9 @@ pub struct RetrieveArgs {
     /// The mixture prior's arithmetic: exact (log-sum-exp) or seed (float32 with a 1e-40 floor).
     #[arg(long, value_parser = ["exact", "seed"])]
     prior: Option<String>,
+    /// The number type of the trials: f64 (the default here) or f32 (what the page computes in).
+    #[arg(long, value_parser = ["f64", "f32"])]
+    precision: Option<String>,
     /// Print one JSON object as the last line, and no progress bar.
     #[arg(long)]
     json: bool,
@@ -76,6 +80,13 @@ pub fn run(args: &RetrieveArgs) -> Result<(), String> {
             PriorForm::Seed
         } else {
             PriorForm::Exact
+        };
+    }
+    if let Some(precision) = &args.precision {
+        settings.precision = if precision == "f32" {
+            Precision::F32
+        } else {
+            Precision::F64
         };
     }
 
