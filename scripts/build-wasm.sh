@@ -7,8 +7,13 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh wasm
 
 export PATH="$HOME/.cargo/bin:$PATH"
-# 128-bit SIMD (in every current browser) makes the engine's matrix loops about 1.5x faster.
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128"
+# 128-bit SIMD (in every current browser) makes the engine's loops faster (docs/performance.md);
+# WASM_SIMD=0 builds without it, to measure the difference.
+if [ "${WASM_SIMD:-1}" = 0 ]; then
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=""
+else
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128"
+fi
 cargo build --lib --release --target wasm32-unknown-unknown
 raw=target/wasm32-unknown-unknown/release/pcrnn.wasm
 

@@ -1,24 +1,13 @@
 //! f32 passes (the browser's default) against f64 ones: the same gradients to f32 accuracy,
 //! and training and recall that work as well.
 
+mod common;
+
 use pcrnn::dataset::DataSet;
-use pcrnn::formats::parse_data_set;
 use pcrnn::network::Mat;
 use pcrnn::real::Precision;
 use pcrnn::retrieve::{Recall, RecallSettings};
 use pcrnn::train::{TrainConfig, Trainer};
-
-fn letters(keep: &[&str]) -> DataSet {
-    let all = parse_data_set(include_str!("../data/letters.json")).unwrap();
-    let (labels, trajectories) = all
-        .labels
-        .iter()
-        .zip(&all.trajectories)
-        .filter(|(l, _)| keep.contains(&l.as_str()))
-        .map(|(l, t)| (l.clone(), t.clone()))
-        .unzip();
-    DataSet::new(labels, trajectories, all.frame).unwrap()
-}
 
 fn trainer(data: &DataSet, precision: Precision) -> Trainer {
     let config = TrainConfig {
@@ -30,7 +19,7 @@ fn trainer(data: &DataSet, precision: Precision) -> Trainer {
 
 #[test]
 fn f32_gradients_match_f64_ones_to_f32_accuracy() {
-    let data = letters(&["a", "b", "c", "d", "e", "g", "h", "l"]);
+    let data = common::letters(&["a", "b", "c", "d", "e", "g", "h", "l"]);
     let (mut single, mut double) = (
         trainer(&data, Precision::F32),
         trainer(&data, Precision::F64),
@@ -62,7 +51,7 @@ fn f32_gradients_match_f64_ones_to_f32_accuracy() {
 
 #[test]
 fn f32_training_and_recall_work_like_f64() {
-    let data = letters(&["a", "c", "l", "o", "z"]);
+    let data = common::letters(&["a", "c", "l", "o", "z"]);
     let mut single = trainer(&data, Precision::F32);
     single.run(600).unwrap();
     let loss = *single.losses().last().unwrap();

@@ -1,27 +1,14 @@
 //! Retrieval actually recalls: a network trained on a few of our letters finds each of them
 //! again from random starts, and its posterior favours the right letter.
 
-use pcrnn::dataset::DataSet;
-use pcrnn::formats::parse_data_set;
+mod common;
+
 use pcrnn::retrieve::{Recall, RecallSettings};
 use pcrnn::train::{TrainConfig, Trainer};
 
-fn five_letters() -> DataSet {
-    let all = parse_data_set(include_str!("../data/letters.json")).unwrap();
-    let keep = ["a", "c", "l", "o", "z"];
-    let (labels, trajectories) = all
-        .labels
-        .iter()
-        .zip(&all.trajectories)
-        .filter(|(l, _)| keep.contains(&l.as_str()))
-        .map(|(l, t)| (l.clone(), t.clone()))
-        .unzip();
-    DataSet::new(labels, trajectories, all.frame).unwrap()
-}
-
 #[test]
 fn trained_letters_are_recalled_from_random_starts() {
-    let data = five_letters();
+    let data = common::letters(&["a", "c", "l", "o", "z"]);
     let mut trainer = Trainer::new(&data, &TrainConfig::default()).unwrap();
     trainer.run(600).unwrap();
     let loss = *trainer.losses().last().unwrap();
