@@ -2,6 +2,7 @@
 
 use crate::network::Mat;
 use crate::stroke::Frame;
+use crate::wording::count;
 
 /// The largest set we accept: far above the seed's 20 letters, small enough for a browser tab.
 pub const MAX_TRAJECTORIES: usize = 2000;
@@ -48,14 +49,15 @@ impl DataSet {
         let steps = trajectories[0].len();
         if !(2..=MAX_STEPS).contains(&steps) {
             return Err(format!(
-                "trajectory 0 has {steps} points; trajectories need between 2 and {MAX_STEPS}"
+                "trajectory 0 has {}; trajectories need between 2 and {MAX_STEPS}",
+                count(steps, "point")
             ));
         }
         for (k, trajectory) in trajectories.iter().enumerate() {
             if trajectory.len() != steps {
                 return Err(format!(
-                    "trajectory {k} has {} points but trajectory 0 has {steps}; all must have the same length",
-                    trajectory.len()
+                    "trajectory {k} has {} but trajectory 0 has {steps}; all must have the same length",
+                    count(trajectory.len(), "point")
                 ));
             }
             if let Some(t) = trajectory

@@ -1,6 +1,7 @@
 //! JSON in and out (DESIGN.md §4): data sets, strokes and versioned models. Everything read is
 //! validated; a problem comes back as one sentence that names it.
 
+use crate::wording::count;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -42,8 +43,12 @@ fn points<const N: usize>(raw: &[Vec<f64>], what: &str) -> Result<Vec<[f64; N]>,
     raw.iter()
         .enumerate()
         .map(|(i, p)| {
-            <[f64; N]>::try_from(p.as_slice())
-                .map_err(|_| format!("{what}, point {i} has {} numbers instead of {N}", p.len()))
+            <[f64; N]>::try_from(p.as_slice()).map_err(|_| {
+                format!(
+                    "{what}, point {i} has {} instead of {N}",
+                    count(p.len(), "number")
+                )
+            })
         })
         .collect()
 }
@@ -138,8 +143,8 @@ pub fn parse_strokes(text: &str) -> Result<Vec<Stroke>, String> {
                     [x, y] => Ok([*x, *y, i as f64]),
                     [x, y, t] => Ok([*x, *y, *t]),
                     _ => Err(format!(
-                        "in stroke {k}, point {i} has {} numbers instead of 2 or 3",
-                        p.len()
+                        "in stroke {k}, point {i} has {} instead of 2 or 3",
+                        count(p.len(), "number")
                     )),
                 })
                 .collect::<Result<_, _>>()?;

@@ -17,6 +17,8 @@
 //! - [`model`]    a trained model: network, memories, labels, frame, recall settings
 //! - [`formats`]  §4 JSON in and out, with validation
 //! - [`noise`]    the seeded random stream (fixed by its algorithm)
+//! - [`real`]     the number type of the hot loops (f64 natively, f32 in the browser)
+//! - [`wording`]  wording shared by error messages
 
 pub mod activation;
 pub mod adam;
@@ -34,6 +36,7 @@ pub mod simd;
 pub mod simulate;
 pub mod stroke;
 pub mod train;
+pub mod wording;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -2,6 +2,7 @@
 //! Every target runs from several random starts at once; a trial is one full pass over the
 //! target with inference on, and the next trial goes on from the cause the last one reached.
 
+use crate::wording::count;
 use serde::{Deserialize, Serialize};
 
 use crate::dataset::{MAX_STEPS, MAX_TRAJECTORIES, time_major};
@@ -469,8 +470,8 @@ fn check_targets(targets: &[Vec<[f64; 2]>]) -> Result<(), String> {
     for (k, target) in targets.iter().enumerate() {
         if target.len() != steps {
             return Err(format!(
-                "target {k} has {} points but target 0 has {steps}",
-                target.len()
+                "target {k} has {} but target 0 has {steps}",
+                count(target.len(), "point")
             ));
         }
         if target.iter().flatten().any(|v| !v.is_finite()) {

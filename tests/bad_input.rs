@@ -128,12 +128,12 @@ fn bad_data_sets() {
             case(
                 "a point with 1 number",
                 set(|v| v["trajectories"][0][0] = json!([0])),
-                "point 0 has 1 numbers instead of 2",
+                "point 0 has 1 number instead of 2",
             ),
             case(
                 "one-point trajectories",
                 parse_data_set(r#"{"labels": ["a"], "trajectories": [[[0, 0]]]}"#),
-                "trajectory 0 has 1 points; trajectories need between 2 and 1000",
+                "trajectory 0 has 1 point; trajectories need between 2 and 1000",
             ),
             case(
                 "trajectories over the length limit (1001 points)",
@@ -353,7 +353,7 @@ fn bad_strokes_files() {
             case(
                 "a point with 1 number",
                 one(json!([[1, 2], [3]])),
-                "in stroke 0, point 1 has 1 numbers instead of 2 or 3",
+                "in stroke 0, point 1 has 1 number instead of 2 or 3",
             ),
             case(
                 "a point with 4 numbers",

@@ -169,7 +169,7 @@ fn bad_arguments_and_files_get_one_line_and_a_non_zero_exit() {
             ["train", "--data", &ragged, "--out", out]
                 .map(String::from)
                 .to_vec(),
-            "trajectory 1 has 1 points but trajectory 0 has 2",
+            "trajectory 1 has 1 point but trajectory 0 has 2",
         ),
         (
             [
@@ -231,7 +231,7 @@ fn bad_arguments_and_files_get_one_line_and_a_non_zero_exit() {
         ),
         (
             retrieve(&["--data", &ragged]),
-            "trajectory 1 has 1 points but trajectory 0 has 2",
+            "trajectory 1 has 1 point but trajectory 0 has 2",
         ),
         (
             retrieve(&["--strokes", &no_strokes]),
@@ -281,7 +281,7 @@ fn bad_arguments_and_files_get_one_line_and_a_non_zero_exit() {
         ),
         (
             ["tune", "--data", &ragged].map(String::from).to_vec(),
-            "trajectory 1 has 1 points but trajectory 0 has 2",
+            "trajectory 1 has 1 point but trajectory 0 has 2",
         ),
     ];
     for (args, expect) in cases {
