@@ -11,10 +11,13 @@ after(async () => {
   await env?.close();
 });
 
+const ITERATIONS = 5000;
 const status = (page) => page.locator('[data-testid="train-status"]').evaluate((e) => ({ ...e.dataset }));
 
 test('training from scratch makes the loss fall, and the page stays responsive', async () => {
-  const { page, context, log } = await openPage(env, { hash: '#iterations=400' });
+  // Enough iterations to still be running after a second of counting frames (the engine does
+  // about a thousand a second in f32 wasm on a quiet machine).
+  const { page, context, log } = await openPage(env, { hash: `#iterations=${ITERATIONS}` });
   await page.click('button#train');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-status"]').dataset.iteration) >= 1);
   const first = await status(page);
@@ -56,9 +59,9 @@ test('training from scratch makes the loss fall, and the page stays responsive',
   await page.click('#play');
   await page.waitForFunction(() => document.querySelector('[data-testid="train-status"]').dataset.state === 'done', null, { timeout: 120_000 });
   const done = await status(page);
-  assert.equal(done.iteration, '400');
+  assert.equal(done.iteration, String(ITERATIONS));
   const lastLoss = Number(done.loss);
-  console.log(`# loss ${firstLoss.toFixed(4)} at iteration 1, ${lastLoss.toFixed(4)} at 400`);
+  console.log(`# loss ${firstLoss.toFixed(4)} at iteration 1, ${lastLoss.toFixed(4)} at ${ITERATIONS}`);
   assert.ok(lastLoss < firstLoss / 4, `loss fell from ${firstLoss} to ${lastLoss}`);
   assert.deepEqual(log.errors, []);
   await screenshot(page, 'train-done');
