@@ -1,16 +1,13 @@
 //! The matrix products and sums of the hot loops, on column-major slices. They are generic over
 //! an [`Isa`] and `#[inline(always)]`, so each compiles inside the caller's vector variant.
 //!
-//! A product is computed block by block: R rows × 4 columns of the result stay in registers
+//! A product is computed block by block: R rows × 4 columns (fewer if the matrix is narrower) of the result stay in registers
 //! (R = two vectors' worth, which hides the multiply-add latency) while the shared dimension
 //! streams through. A last block that would stick out is shifted back to overlap the one
 //! before; it recomputes a few entries with the very same result, and no edge case remains.
 
 use crate::real::Real;
 use crate::simd::Isa;
-
-/// Columns of the result computed together.
-const COLS: usize = 4;
 
 /// The right operand of a product, B (k × n).
 pub trait RightOperand<T: Real> {
@@ -132,12 +129,14 @@ pub fn product<I: Isa, T: Real>(out: &mut [T], a: &[T], m: usize, b: &impl Right
         m > 0 && out.len() == m * n && a.len().is_multiple_of(m),
         "product shapes"
     );
-    // Two vectors of rows per block where the matrix is tall enough, else one row at a time.
-    match I::LANES * T::PER_WORD {
-        16 if m >= 16 => tiles::<I, T, 16>(out, a, m, n, b),
-        8 if m >= 16 => tiles::<I, T, 16>(out, a, m, n, b),
-        4 if m >= 8 => tiles::<I, T, 8>(out, a, m, n, b),
-        2 if m >= 4 => tiles::<I, T, 4>(out, a, m, n, b),
+    // Up to two vectors of rows per block (at most 16 rows: more spilled registers), the most
+    // that fits in the matrix; narrow blocks for short matrices (one letter's 4 runs).
+    let lanes = I::LANES * T::PER_WORD;
+    match m {
+        16.. if lanes >= 8 => tiles::<I, T, 16>(out, a, m, n, b),
+        8.. if lanes >= 4 => tiles::<I, T, 8>(out, a, m, n, b),
+        4.. => tiles::<I, T, 4>(out, a, m, n, b),
+        2.. => tiles::<I, T, 2>(out, a, m, n, b),
         _ => tiles::<I, T, 1>(out, a, m, n, b),
     }
 }
@@ -156,17 +155,29 @@ fn tiles<I: Isa, T: Real, const R: usize>(
     n: usize,
     b: &impl RightOperand<T>,
 ) {
-    if n >= COLS {
-        for j0 in starts(n, COLS) {
-            for i0 in starts(m, R) {
-                b.block::<I, R, COLS>(out, a, m, i0, j0);
-            }
-        }
+    // More columns per block means more independent multiply-add chains. Not more than 4:
+    // with blocks of 8 (or of 32 rows) LLVM kept the accumulators in memory, 2-7x slower.
+    if n >= 4 {
+        columns::<I, T, R, 4>(out, a, m, n, b);
+    } else if n >= 2 {
+        columns::<I, T, R, 2>(out, a, m, n, b);
     } else {
-        for j0 in 0..n {
-            for i0 in starts(m, R) {
-                b.block::<I, R, 1>(out, a, m, i0, j0);
-            }
+        columns::<I, T, R, 1>(out, a, m, n, b);
+    }
+}
+
+/// Every R × C block of the product, the last ones shifted back to fit.
+#[inline(always)]
+fn columns<I: Isa, T: Real, const R: usize, const C: usize>(
+    out: &mut [T],
+    a: &[T],
+    m: usize,
+    n: usize,
+    b: &impl RightOperand<T>,
+) {
+    for j0 in starts(n, C) {
+        for i0 in starts(m, R) {
+            b.block::<I, R, C>(out, a, m, i0, j0);
         }
     }
 }

@@ -40,7 +40,7 @@ pub struct PriorScratch<T = f64> {
 }
 
 impl MixturePrior<'_> {
-    /// Lays the memories out in `scratch` (before one or more calls of `pull_batch`).
+    /// Lays the memories out in `scratch` (before one or more calls of `pull_rows`).
     pub fn prepare<T: Real>(&self, scratch: &mut PriorScratch<T>) {
         let (n_c, k) = self.mus.shape();
         scratch.mus.resize(n_c * k, T::ZERO);
@@ -57,7 +57,7 @@ impl MixturePrior<'_> {
     pub fn weights(&self, c: &[f64], weights: &mut Vec<f64>) {
         let mut scratch = PriorScratch::<f64>::default();
         self.prepare(&mut scratch);
-        self.weights_block(c, &mut scratch);
+        self.weights_block(c, 0, 1, &mut scratch);
         let k = self.mus.ncols();
         weights.clear();
         weights.extend((0..k).map(|m| scratch.weights[m * BLOCK]));
@@ -67,23 +67,26 @@ impl MixturePrior<'_> {
     pub fn pull(&self, c: &[f64], weights: &mut Vec<f64>, pull: &mut [f64]) {
         let mut scratch = PriorScratch::<f64>::default();
         self.prepare(&mut scratch);
-        self.pull_batch::<Baseline, f64>(c, &mut scratch, pull);
+        self.pull_rows::<Baseline, f64>(c, &mut scratch, pull);
         self.weights(c, weights);
     }
 
-    /// g(c) for every column of `c` (n_c × B) into `pull` (n_c × B), after `prepare`. Since the
-    /// weights sum to one, g(c) = -(c - sum_k w_k mu_k) / (2 sigma_c^2).
+    /// g(c) for every sequence of `c` (n_c × B, row-major: one row per dimension) into `pull`
+    /// (the same layout), after `prepare`. Since the weights sum to one,
+    /// g(c) = -(c - sum_k w_k mu_k) / (2 sigma_c^2).
     #[inline(always)]
-    pub(crate) fn pull_batch<I: Isa, T: Real>(
+    pub(crate) fn pull_rows<I: Isa, T: Real>(
         &self,
         c: &[T],
         scratch: &mut PriorScratch<T>,
         pull: &mut [T],
     ) {
         let (n_c, k) = self.mus.shape();
+        let batch = c.len() / n_c;
         let two_var = T::from_f64(2.0 * self.sigma_c * self.sigma_c);
-        for (c, pull) in c.chunks(n_c * BLOCK).zip(pull.chunks_mut(n_c * BLOCK)) {
-            self.weights_block(c, scratch);
+        for j0 in (0..batch).step_by(BLOCK) {
+            let width = BLOCK.min(batch - j0);
+            self.weights_block(c, j0, width, scratch);
             for q in 0..n_c {
                 // The weighted mean of the memories, dimension q, for every column at once.
                 let mut mean = [T::ZERO; BLOCK];
@@ -93,29 +96,37 @@ impl MixturePrior<'_> {
                         mean[j] = I::mul_add(w[j], mu, mean[j]);
                     }
                 }
-                for j in 0..c.len() / n_c {
-                    pull[j * n_c + q] = -(c[j * n_c + q] - mean[j]) / two_var;
+                let (c, pull) = (&c[q * batch + j0..], &mut pull[q * batch + j0..]);
+                for j in 0..width {
+                    pull[j] = -(c[j] - mean[j]) / two_var;
                 }
             }
         }
     }
 
-    /// The weights of the columns of `c` (n_c × B, B <= BLOCK) into `scratch.weights`:
-    /// memory m, column j at m * BLOCK + j. Every loop runs across the columns.
+    /// The weights of sequences j0..j0 + width of `c` (n_c × B row-major, width <= BLOCK) into
+    /// `scratch.weights`: memory m, sequence j0 + j at m * BLOCK + j. Every loop runs across
+    /// the sequences.
     #[inline(always)]
-    fn weights_block<T: Real>(&self, c: &[T], scratch: &mut PriorScratch<T>) {
+    fn weights_block<T: Real>(
+        &self,
+        c: &[T],
+        j0: usize,
+        width: usize,
+        scratch: &mut PriorScratch<T>,
+    ) {
         let (n_c, k) = self.mus.shape();
-        let width = c.len() / n_c;
+        let batch = c.len() / n_c;
         let two_var = T::from_f64(2.0 * self.sigma_c * self.sigma_c);
         let PriorScratch {
             mus,
             c: c_rows,
             weights,
         } = scratch;
-        // Padding repeats column 0: finite numbers whose results are not used.
+        // Padding repeats the first sequence: finite numbers whose results are not used.
         for q in 0..n_c {
             for j in 0..BLOCK {
-                c_rows[q * BLOCK + j] = c[if j < width { j } else { 0 } * n_c + q];
+                c_rows[q * BLOCK + j] = c[q * batch + j0 + if j < width { j } else { 0 }];
             }
         }
         // logit_m = -|c - mu_m|^2 / (2 sigma_c^2)
@@ -150,7 +161,12 @@ impl MixturePrior<'_> {
                 for m in 0..k {
                     let w = block_mut(weights, m);
                     for j in 0..BLOCK {
-                        w[j] = (w[j] - max[j]).exp_nonpositive();
+                        let shifted = w[j] - max[j];
+                        w[j] = if shifted < T::NEGLIGIBLE_LOGIT {
+                            T::ZERO
+                        } else {
+                            shifted.exp_nonpositive()
+                        };
                         total[j] += w[j];
                     }
                 }
@@ -261,5 +277,48 @@ mod tests {
         exact.weights(&near, &mut we);
         seed.weights(&near, &mut ws);
         assert!(we.iter().zip(&ws).all(|(a, b)| (a - b).abs() < 1e-6));
+    }
+
+    /// Weights in `T` of one column `c`, as the recall loop computes them.
+    fn weights_in<T: Real>(prior: &MixturePrior, c: [f64; 2]) -> Vec<T> {
+        let mut scratch = PriorScratch::<T>::default();
+        prior.prepare(&mut scratch);
+        prior.weights_block(&[T::from_f64(c[0]), T::from_f64(c[1])], 0, 1, &mut scratch);
+        (0..prior.mus.ncols())
+            .map(|m| scratch.weights[m * BLOCK])
+            .collect()
+    }
+
+    #[test]
+    fn weights_are_never_subnormal_at_any_distance() {
+        // Subnormal weights cost the CPU a hundred cycles per operation; they once made recall
+        // twice as slow. Every weight is a normal number or exactly zero.
+        // Small coordinates, as trained memories have: their products with tiny weights are
+        // the first to fall below the normal range.
+        let mus = Mat::from_column_slice(2, 3, &[0.0, 0.0, 1.0, 0.05, 0.02, 1.5]);
+        let prior = MixturePrior {
+            mus: &mus,
+            sigma_c: 0.096,
+            form: PriorForm::Exact,
+        };
+        let normal_or_zero = |x: f64| x == 0.0 || x.is_normal();
+        let normal_or_zero_32 = |x: f32| x == 0.0 || x.is_normal();
+        for step in 0..800 {
+            let c = [step as f64 * 0.01, 0.3];
+            let w64 = weights_in::<f64>(&prior, c);
+            let w32 = weights_in::<f32>(&prior, c);
+            for (m, mu) in mus.column_iter().enumerate() {
+                for q in 0..2 {
+                    let (term64, term32) = (w64[m] * mu[q], w32[m] * mu[q] as f32);
+                    assert!(normal_or_zero(term64), "{c:?}: w_{m} mu_{m} = {term64:e}");
+                    assert!(
+                        normal_or_zero_32(term32),
+                        "{c:?}: w_{m} mu_{m} = {term32:e}"
+                    );
+                }
+            }
+            let sum: f64 = w64.iter().sum();
+            assert!((sum - 1.0).abs() < 1e-12, "{c:?}: the weights sum to {sum}");
+        }
     }
 }
