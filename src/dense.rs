@@ -121,6 +121,10 @@ fn store<T: Real, const R: usize, const C: usize>(
     }
 }
 
+/// Whether to compile only the two block sizes of large matrices: in wasm, blocks for every
+/// shape at every call site made the hot loops so large that V8 ran them 10-20% slower.
+const FEW_SHAPES: bool = cfg!(target_arch = "wasm32");
+
 /// out = A B, with A m × k column-major (`a`), B k × n, and out m × n column-major.
 #[inline(always)]
 pub fn product<I: Isa, T: Real>(out: &mut [T], a: &[T], m: usize, b: &impl RightOperand<T>) {
@@ -135,8 +139,8 @@ pub fn product<I: Isa, T: Real>(out: &mut [T], a: &[T], m: usize, b: &impl Right
     match m {
         16.. if lanes >= 8 => tiles::<I, T, 16>(out, a, m, n, b),
         8.. if lanes >= 4 => tiles::<I, T, 8>(out, a, m, n, b),
-        4.. => tiles::<I, T, 4>(out, a, m, n, b),
-        2.. => tiles::<I, T, 2>(out, a, m, n, b),
+        4.. if !FEW_SHAPES || lanes == 2 => tiles::<I, T, 4>(out, a, m, n, b),
+        2.. if !FEW_SHAPES => tiles::<I, T, 2>(out, a, m, n, b),
         _ => tiles::<I, T, 1>(out, a, m, n, b),
     }
 }
@@ -159,7 +163,7 @@ fn tiles<I: Isa, T: Real, const R: usize>(
     // with blocks of 8 (or of 32 rows) LLVM kept the accumulators in memory, 2-7x slower.
     if n >= 4 {
         columns::<I, T, R, 4>(out, a, m, n, b);
-    } else if n >= 2 {
+    } else if n >= 2 && !FEW_SHAPES {
         columns::<I, T, R, 2>(out, a, m, n, b);
     } else {
         columns::<I, T, R, 1>(out, a, m, n, b);

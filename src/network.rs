@@ -7,7 +7,7 @@ use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
 use crate::activation::tanh_into;
-use crate::dense::{Columns, Transposed, product, transpose_into};
+use crate::dense::{Columns, dot, product};
 use crate::noise::Noise;
 use crate::prior::{MixturePrior, PriorScratch};
 use crate::real::{Real, convert_into};
@@ -134,14 +134,11 @@ pub struct StepBuffers<T: Real = f64> {
     h_prior: Vec<T>,
     tanh_prior: Vec<T>,
     error_h: Vec<T>,
-    /// The prediction and its error in `T` (n_x × B, row-major as in [`step_with`]).
+    /// The prediction and its error in `T` (n_x × B).
     pub(crate) x: Vec<T>,
     pub(crate) e: Vec<T>,
     prior: PriorScratch<T>,
-    /// The prior's pull on c, and before it the step W_c^T e_h (n_c × B).
     pull: Vec<T>,
-    /// |e_h|^2 of each sequence.
-    squares: Vec<T>,
 }
 
 impl<T: Real> StepBuffers<T> {
@@ -161,7 +158,6 @@ impl<T: Real> StepBuffers<T> {
             e: vec![T::ZERO; dims.n_x * batch],
             prior: PriorScratch::default(),
             pull: vec![T::ZERO; dims.n_c * batch],
-            squares: vec![T::ZERO; batch],
         }
     }
 }
@@ -239,12 +235,6 @@ impl Network {
 /// [`Network::step`] on slices in the number type `T`, compiled for one instruction set:
 /// callers loop over it inside one [`simd::run`], so that the choice is made once per chunk
 /// of work. The weights are `buf.weights`; the prediction and error go to `buf.x`, `buf.e`.
-///
-/// Layout: the batch runs along the rows ("batch in lanes"): `h` is n_h × B, `c` n_c × B and
-/// `x_t` n_x × B, all row-major, so element (i, j) is at i * B + j. Every elementwise update
-/// and every per-sequence sum then runs across the sequences in whole vectors, and each
-/// product of §1 is one matrix product with the batch as its long side: written for the
-/// column-major [`product`], out^T = (state^T)(W^T).
 #[inline(always)]
 pub(crate) fn step_with<I: Isa, T: Real>(
     buf: &mut StepBuffers<T>,
@@ -256,53 +246,36 @@ pub(crate) fn step_with<I: Isa, T: Real>(
     noise: &mut Noise,
 ) {
     let w = &buf.weights;
-    let Dims { n_h, n_x, .. } = w.dims;
-    let batch = h.len() / n_h;
+    let Dims { n_c, n_h, n_x } = w.dims;
 
     // h_prior = (1 - 1/tau) h + (1/tau) (W_r tanh(h) + W_c c + b_r)
     tanh_into(&mut buf.tanh_h, h);
-    let w_r_t = Transposed {
-        data: &w.w_r,
-        n: n_h,
+    let tanh_h = Columns {
+        data: &buf.tanh_h,
+        k: n_h,
     };
-    product::<I, T>(&mut buf.recurrent, &buf.tanh_h, batch, &w_r_t);
-    let w_c_t = Transposed {
-        data: &w.w_c,
-        n: n_h,
-    };
-    product::<I, T>(&mut buf.drive, c, batch, &w_c_t);
+    product::<I, T>(&mut buf.recurrent, &w.w_r, n_h, &tanh_h);
+    product::<I, T>(&mut buf.drive, &w.w_c, n_h, &Columns { data: c, k: n_c });
     // Indexed loops over slices of one length: they vectorise on every target, where deep
     // chains of zip iterators sometimes are not inlined (wasm).
-    let (leak, rate) = (w.leak, w.rate);
-    for i in 0..n_h {
-        // Row i of each (hidden unit i of every sequence), sliced to exactly B.
-        let h_prior = &mut buf.h_prior[i * batch..][..batch];
-        let (h, recurrent) = (
-            &h[i * batch..][..batch],
-            &buf.recurrent[i * batch..][..batch],
-        );
-        let (drive, b_r) = (&buf.drive[i * batch..][..batch], w.b_r[i]);
-        for j in 0..batch {
-            h_prior[j] = leak * h[j] + rate * (recurrent[j] + drive[j] + b_r);
+    let (leak, rate, b_r) = (w.leak, w.rate, &w.b_r[..n_h]);
+    for j in 0..h.len() / n_h {
+        // Column j of each, sliced to exactly n_h so that the loop has no bounds checks.
+        let h_prior = &mut buf.h_prior[j * n_h..][..n_h];
+        let (h, recurrent) = (&h[j * n_h..][..n_h], &buf.recurrent[j * n_h..][..n_h]);
+        let drive = &buf.drive[j * n_h..][..n_h];
+        for i in 0..n_h {
+            h_prior[i] = leak * h[i] + rate * (recurrent[i] + drive[i] + b_r[i]);
         }
     }
 
     // x_pred = W_o tanh(h_prior) + b_o;  e = x_pred - x_t
     tanh_into(&mut buf.tanh_prior, &buf.h_prior);
-    let w_o_t = Columns {
-        data: &w.w_o_t,
-        k: n_h,
-    };
-    product::<I, T>(&mut buf.x, &buf.tanh_prior, batch, &w_o_t);
-    for d in 0..n_x {
-        let (x, e) = (
-            &mut buf.x[d * batch..][..batch],
-            &mut buf.e[d * batch..][..batch],
-        );
-        let (x_t, b_o) = (&x_t[d * batch..][..batch], w.b_o[d]);
-        for j in 0..batch {
-            x[j] += b_o;
-            e[j] = x[j] - x_t[j];
+    for (j, tanh_column) in buf.tanh_prior.chunks_exact(n_h).enumerate() {
+        for (d, w_row) in w.w_o_t.chunks_exact(n_h).enumerate() {
+            let x = dot::<I, T>(w_row, tanh_column) + w.b_o[d];
+            buf.x[j * n_x + d] = x;
+            buf.e[j * n_x + d] = x - x_t[j * n_x + d];
         }
     }
 
@@ -315,7 +288,7 @@ pub(crate) fn step_with<I: Isa, T: Real>(
     if let Some(prior) = prior.filter(|_| rates.alpha_c > 0.0) {
         // c = c + alpha_c g(c)
         prior.prepare(&mut buf.prior);
-        prior.pull_rows::<I, T>(c, &mut buf.prior, &mut buf.pull);
+        prior.pull_batch::<I, T>(c, &mut buf.prior, &mut buf.pull);
         let alpha_c = T::from_f64(rates.alpha_c);
         for (value, &g) in c.iter_mut().zip(&buf.pull) {
             *value += alpha_c * g;
@@ -323,7 +296,7 @@ pub(crate) fn step_with<I: Isa, T: Real>(
     }
 }
 
-/// The bottom-up half of a step, for the whole batch: from the output error to h and c.
+/// The bottom-up half of a step, sequence by sequence: from the output error to h and c.
 #[inline(always)]
 fn infer<I: Isa, T: Real>(
     buf: &mut StepBuffers<T>,
@@ -333,57 +306,44 @@ fn infer<I: Isa, T: Real>(
     noise: &mut Noise,
 ) {
     let w = &buf.weights;
-    let Dims { n_c, n_h, .. } = w.dims;
-    let batch = h.len() / n_h;
+    let Dims { n_c, n_h, n_x } = w.dims;
     let (one, alpha_x, alpha_h) = (
         T::from_f64(1.0),
         T::from_f64(rates.alpha_x),
         T::from_f64(rates.alpha_h),
     );
-    // h_post = h_prior - alpha_x (1 - tanh(h_prior)^2) * (W_o^T e);  e_h = h_prior - h_post
-    let w_o = Transposed {
-        data: &w.w_o_t,
-        n: n_h,
-    };
-    product::<I, T>(&mut buf.error_h, &buf.e, batch, &w_o);
-    // Slices of one length, bound first: indexing the buffers' fields directly kept the
-    // bounds checks in the loop, and it did not vectorise.
-    let len = n_h * batch;
-    let (e_h, tanh_prior) = (&mut buf.error_h[..len], &buf.tanh_prior[..len]);
-    for i in 0..len {
-        e_h[i] *= alpha_x * (one - tanh_prior[i] * tanh_prior[i]);
-    }
-    // c = c - alpha_h W_c^T e_h
-    let w_c = Columns {
-        data: &w.w_c,
-        k: n_h,
-    };
-    product::<I, T>(&mut buf.pull, &buf.error_h, batch, &w_c);
-    for (value, &step) in c.iter_mut().zip(&buf.pull) {
-        *value -= alpha_h * step;
-    }
-    // c = c + sigma_r |e_h| xi, with |e_h| the norm of each sequence's own e_h
-    if rates.sigma_r > 0.0 {
-        let squares = &mut buf.squares[..batch];
-        squares.fill(T::ZERO);
+    for j in 0..h.len() / n_h {
+        let (h, e_h) = (&mut h[j * n_h..][..n_h], &mut buf.error_h[j * n_h..][..n_h]);
+        let h_prior = &buf.h_prior[j * n_h..][..n_h];
+        let tanh_prior = &buf.tanh_prior[j * n_h..][..n_h];
+        let c = &mut c[j * n_c..][..n_c];
+        let e = &buf.e[j * n_x..][..n_x];
+        // h_post = h_prior - alpha_x (1 - tanh(h_prior)^2) * (W_o^T e);  e_h = h_prior - h_post
+        e_h.fill(T::ZERO);
+        for (d, &e_d) in e.iter().enumerate() {
+            let w_row = &w.w_o_t[d * n_h..][..n_h];
+            for i in 0..n_h {
+                e_h[i] = I::mul_add(w_row[i], e_d, e_h[i]);
+            }
+        }
         for i in 0..n_h {
-            let e_h = &buf.error_h[i * batch..][..batch];
-            for j in 0..batch {
-                squares[j] = I::mul_add(e_h[j], e_h[j], squares[j]);
+            e_h[i] *= alpha_x * (one - tanh_prior[i] * tanh_prior[i]);
+        }
+        // c = c - alpha_h W_c^T e_h
+        for (value, w_column) in c.iter_mut().zip(w.w_c.chunks_exact(n_h)) {
+            *value -= alpha_h * dot::<I, T>(w_column, e_h);
+        }
+        // c = c + sigma_r |e_h| xi, with |e_h| the norm of this sequence's own e_h
+        if rates.sigma_r > 0.0 {
+            let scale = rates.sigma_r * dot::<I, T>(e_h, e_h).sqrt().to_f64();
+            for value in c.iter_mut() {
+                *value += T::from_f64(scale * noise.normal());
             }
         }
-        // Sequence by sequence, each drawing its n_c numbers in turn.
-        for j in 0..batch {
-            let scale = rates.sigma_r * squares[j].sqrt().to_f64();
-            for q in 0..n_c {
-                c[q * batch + j] += T::from_f64(scale * noise.normal());
-            }
+        // h = h_post
+        for i in 0..n_h {
+            h[i] = h_prior[i] - e_h[i];
         }
-    }
-    // h = h_post
-    let (h, h_prior, e_h) = (&mut h[..len], &buf.h_prior[..len], &buf.error_h[..len]);
-    for i in 0..len {
-        h[i] = h_prior[i] - e_h[i];
     }
 }
 
@@ -410,20 +370,9 @@ impl Kernel for Step<'_> {
             noise,
             buf,
         } = self;
-        // Into the step's layout (sequences along the rows) and back. Allocating here is fine:
-        // this entry serves generation and checks, not the training or recall loops.
-        let Dims { n_c, n_h, n_x } = buf.weights.dims;
-        let batch = state.h.ncols();
-        let lanes = |m: &Mat, rows: usize| {
-            let mut out = vec![0.0; m.len()];
-            transpose_into(&mut out, m.as_slice(), rows);
-            out
-        };
-        let (mut h, mut c, x_t) = (lanes(&state.h, n_h), lanes(&state.c, n_c), lanes(x_t, n_x));
-        step_with::<I, f64>(buf, &mut h, &mut c, &x_t, rates, prior, noise);
-        transpose_into(state.h.as_mut_slice(), &h, batch);
-        transpose_into(state.c.as_mut_slice(), &c, batch);
-        transpose_into(buf.x_pred.as_mut_slice(), &buf.x, batch);
-        transpose_into(buf.error.as_mut_slice(), &buf.e, batch);
+        let (h, c) = (state.h.as_mut_slice(), state.c.as_mut_slice());
+        step_with::<I, f64>(buf, h, c, x_t.as_slice(), rates, prior, noise);
+        buf.x_pred.as_mut_slice().copy_from_slice(&buf.x);
+        buf.error.as_mut_slice().copy_from_slice(&buf.e);
     }
 }

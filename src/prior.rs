@@ -40,7 +40,7 @@ pub struct PriorScratch<T = f64> {
 }
 
 impl MixturePrior<'_> {
-    /// Lays the memories out in `scratch` (before one or more calls of `pull_rows`).
+    /// Lays the memories out in `scratch` (before one or more calls of `pull_batch`).
     pub fn prepare<T: Real>(&self, scratch: &mut PriorScratch<T>) {
         let (n_c, k) = self.mus.shape();
         scratch.mus.resize(n_c * k, T::ZERO);
@@ -57,7 +57,7 @@ impl MixturePrior<'_> {
     pub fn weights(&self, c: &[f64], weights: &mut Vec<f64>) {
         let mut scratch = PriorScratch::<f64>::default();
         self.prepare(&mut scratch);
-        self.weights_block(c, 0, 1, &mut scratch);
+        self.weights_block(c, &mut scratch);
         let k = self.mus.ncols();
         weights.clear();
         weights.extend((0..k).map(|m| scratch.weights[m * BLOCK]));
@@ -67,26 +67,23 @@ impl MixturePrior<'_> {
     pub fn pull(&self, c: &[f64], weights: &mut Vec<f64>, pull: &mut [f64]) {
         let mut scratch = PriorScratch::<f64>::default();
         self.prepare(&mut scratch);
-        self.pull_rows::<Baseline, f64>(c, &mut scratch, pull);
+        self.pull_batch::<Baseline, f64>(c, &mut scratch, pull);
         self.weights(c, weights);
     }
 
-    /// g(c) for every sequence of `c` (n_c × B, row-major: one row per dimension) into `pull`
-    /// (the same layout), after `prepare`. Since the weights sum to one,
-    /// g(c) = -(c - sum_k w_k mu_k) / (2 sigma_c^2).
+    /// g(c) for every column of `c` (n_c × B) into `pull` (n_c × B), after `prepare`. Since the
+    /// weights sum to one, g(c) = -(c - sum_k w_k mu_k) / (2 sigma_c^2).
     #[inline(always)]
-    pub(crate) fn pull_rows<I: Isa, T: Real>(
+    pub(crate) fn pull_batch<I: Isa, T: Real>(
         &self,
         c: &[T],
         scratch: &mut PriorScratch<T>,
         pull: &mut [T],
     ) {
         let (n_c, k) = self.mus.shape();
-        let batch = c.len() / n_c;
         let two_var = T::from_f64(2.0 * self.sigma_c * self.sigma_c);
-        for j0 in (0..batch).step_by(BLOCK) {
-            let width = BLOCK.min(batch - j0);
-            self.weights_block(c, j0, width, scratch);
+        for (c, pull) in c.chunks(n_c * BLOCK).zip(pull.chunks_mut(n_c * BLOCK)) {
+            self.weights_block(c, scratch);
             for q in 0..n_c {
                 // The weighted mean of the memories, dimension q, for every column at once.
                 let mut mean = [T::ZERO; BLOCK];
@@ -96,37 +93,29 @@ impl MixturePrior<'_> {
                         mean[j] = I::mul_add(w[j], mu, mean[j]);
                     }
                 }
-                let (c, pull) = (&c[q * batch + j0..], &mut pull[q * batch + j0..]);
-                for j in 0..width {
-                    pull[j] = -(c[j] - mean[j]) / two_var;
+                for j in 0..c.len() / n_c {
+                    pull[j * n_c + q] = -(c[j * n_c + q] - mean[j]) / two_var;
                 }
             }
         }
     }
 
-    /// The weights of sequences j0..j0 + width of `c` (n_c × B row-major, width <= BLOCK) into
-    /// `scratch.weights`: memory m, sequence j0 + j at m * BLOCK + j. Every loop runs across
-    /// the sequences.
+    /// The weights of the columns of `c` (n_c × B, B <= BLOCK) into `scratch.weights`:
+    /// memory m, column j at m * BLOCK + j. Every loop runs across the columns.
     #[inline(always)]
-    fn weights_block<T: Real>(
-        &self,
-        c: &[T],
-        j0: usize,
-        width: usize,
-        scratch: &mut PriorScratch<T>,
-    ) {
+    fn weights_block<T: Real>(&self, c: &[T], scratch: &mut PriorScratch<T>) {
         let (n_c, k) = self.mus.shape();
-        let batch = c.len() / n_c;
+        let width = c.len() / n_c;
         let two_var = T::from_f64(2.0 * self.sigma_c * self.sigma_c);
         let PriorScratch {
             mus,
             c: c_rows,
             weights,
         } = scratch;
-        // Padding repeats the first sequence: finite numbers whose results are not used.
+        // Padding repeats column 0: finite numbers whose results are not used.
         for q in 0..n_c {
             for j in 0..BLOCK {
-                c_rows[q * BLOCK + j] = c[q * batch + j0 + if j < width { j } else { 0 }];
+                c_rows[q * BLOCK + j] = c[if j < width { j } else { 0 } * n_c + q];
             }
         }
         // logit_m = -|c - mu_m|^2 / (2 sigma_c^2)
@@ -283,7 +272,7 @@ mod tests {
     fn weights_in<T: Real>(prior: &MixturePrior, c: [f64; 2]) -> Vec<T> {
         let mut scratch = PriorScratch::<T>::default();
         prior.prepare(&mut scratch);
-        prior.weights_block(&[T::from_f64(c[0]), T::from_f64(c[1])], 0, 1, &mut scratch);
+        prior.weights_block(&[T::from_f64(c[0]), T::from_f64(c[1])], &mut scratch);
         (0..prior.mus.ncols())
             .map(|m| scratch.weights[m * BLOCK])
             .collect()

@@ -6,7 +6,6 @@ use crate::wording::count;
 use serde::{Deserialize, Serialize};
 
 use crate::dataset::{MAX_STEPS, MAX_TRAJECTORIES, time_major};
-use crate::dense::transpose_into;
 use crate::model::Model;
 use crate::network::{Mat, Rates, StepBuffers, step_with};
 use crate::noise::Noise;
@@ -137,10 +136,9 @@ pub struct Recall {
     noise: Noise,
 }
 
-/// Every run's state in the number type `T`, in the step's layout: one row per dimension,
-/// run j at column j of every row (see [`step_with`]).
+/// Every run's state in the number type `T`, one column per run.
 struct Runs<T: Real> {
-    /// The targets, one n_x × B block per step (run j has target j % targets).
+    /// The targets, one n_x × B block per step (column j is target j % targets).
     targets: Vec<T>,
     h: Vec<T>,
     c: Vec<T>,
@@ -158,9 +156,12 @@ impl<T: Real> Runs<T> {
         let mut buf = StepBuffers::new(dims, c.ncols());
         buf.weights.load(&model.network);
         Runs {
-            targets: targets.iter().flat_map(|x| rows(x)).collect(),
+            targets: targets
+                .iter()
+                .flat_map(|x| x.iter().map(|&v| T::from_f64(v)))
+                .collect(),
             h: vec![T::ZERO; dims.n_h * c.ncols()],
-            c: rows(c),
+            c: convert(c.as_slice()),
             buf,
         }
     }
@@ -252,10 +253,11 @@ impl Recall {
     /// The current causes, one column per run.
     fn causes(&self) -> Mat {
         let n_c = self.model.network.dims.n_c;
-        match &self.runs {
-            AnyRuns::F32(runs) => columns(&runs.c, n_c),
-            AnyRuns::F64(runs) => columns(&runs.c, n_c),
-        }
+        let values: Vec<f64> = match &self.runs {
+            AnyRuns::F32(runs) => runs.c.iter().map(|v| v.to_f64()).collect(),
+            AnyRuns::F64(runs) => runs.c.clone(),
+        };
+        Mat::from_vec(n_c, values.len() / n_c, values)
     }
 
     /// The path of run `run`'s cause: the start, then one point per trial done.
@@ -305,13 +307,18 @@ impl Recall {
     fn targets_f64(&self) -> Vec<Mat> {
         let n_x = self.model.network.dims.n_x;
         let batch = self.runs();
-        let block = |t: usize| -> Mat {
+        let block = |t: usize| -> Vec<f64> {
             match &self.runs {
-                AnyRuns::F32(runs) => columns(&runs.targets[t * n_x * batch..][..n_x * batch], n_x),
-                AnyRuns::F64(runs) => columns(&runs.targets[t * n_x * batch..][..n_x * batch], n_x),
+                AnyRuns::F32(runs) => runs.targets[t * n_x * batch..][..n_x * batch]
+                    .iter()
+                    .map(|v| v.to_f64())
+                    .collect(),
+                AnyRuns::F64(runs) => runs.targets[t * n_x * batch..][..n_x * batch].to_vec(),
             }
         };
-        (0..self.steps).map(block).collect()
+        (0..self.steps)
+            .map(|t| Mat::from_vec(n_x, batch, block(t)))
+            .collect()
     }
 
     /// The readout: nearest memory and posterior for every run, and the best start per target.
@@ -390,13 +397,13 @@ impl<T: Real> Kernel for Trials<'_, T> {
     #[inline(always)]
     fn run<I: Isa>(self) {
         let Runs { targets, h, c, buf } = self.runs;
-        let batch = self.paths.len();
+        let n_h = buf.weights.h0.len();
         let block = buf.x.len();
-        let (n_x, n_c, steps) = (block / batch, c.len() / batch, targets.len() / block);
+        let steps = targets.len() / block;
         for _ in 0..self.todo {
             // Every trial starts from the shared initial state h0.
-            for (row, &start) in h.chunks_exact_mut(batch).zip(&buf.weights.h0) {
-                row.fill(start);
+            for column in h.chunks_exact_mut(n_h) {
+                column.copy_from_slice(&buf.weights.h0);
             }
             for errors in self.errors.iter_mut() {
                 errors.push(0.0);
@@ -404,31 +411,22 @@ impl<T: Real> Kernel for Trials<'_, T> {
             for t in 0..steps {
                 let x_t = &targets[t * block..][..block];
                 step_with::<I, T>(buf, h, c, x_t, &self.rates, Some(self.prior), self.noise);
-                for (j, errors) in self.errors.iter_mut().enumerate() {
-                    let square: f64 = (0..n_x)
-                        .map(|d| buf.e[d * batch + j].to_f64().powi(2))
-                        .sum();
-                    *errors.last_mut().expect("pushed above") += square.sqrt() / steps as f64;
+                let n_x = block / self.errors.len();
+                for (errors, e) in self.errors.iter_mut().zip(buf.e.chunks_exact(n_x)) {
+                    let norm = e
+                        .iter()
+                        .map(|&v| v.to_f64() * v.to_f64())
+                        .sum::<f64>()
+                        .sqrt();
+                    *errors.last_mut().expect("pushed above") += norm / steps as f64;
                 }
             }
-            for (j, path) in self.paths.iter_mut().enumerate() {
-                path.extend((0..n_c).map(|q| c[q * batch + j].to_f64()));
+            let n_c = c.len() / self.paths.len();
+            for (path, c) in self.paths.iter_mut().zip(c.chunks_exact(n_c)) {
+                path.extend(c.iter().map(|v| v.to_f64()));
             }
         }
     }
-}
-
-/// A matrix (one column per run) in the step's layout: one row per dimension, in `T`.
-fn rows<T: Real>(m: &Mat) -> Vec<T> {
-    let mut out = vec![T::ZERO; m.len()];
-    transpose_into(&mut out, &convert::<T>(m.as_slice()), m.nrows());
-    out
-}
-
-/// The inverse of [`rows`]: `values` (`dims` rows, one column per run) as an f64 matrix.
-fn columns<T: Real>(values: &[T], dims: usize) -> Mat {
-    let runs = values.len() / dims;
-    Mat::from_fn(dims, runs, |q, j| values[q * runs + j].to_f64())
 }
 
 /// Pure generation from one cause for `steps` steps: the trajectory the network writes for it.
