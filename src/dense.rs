@@ -1,8 +1,9 @@
 //! The matrix products and sums of the hot loops, on column-major slices. They are generic over
 //! an [`Isa`] and `#[inline(always)]`, so each compiles inside the caller's vector variant.
 //!
-//! A product is computed block by block: R rows × 4 columns (fewer if the matrix is narrower) of the result stay in registers
-//! (R = two vectors' worth, which hides the multiply-add latency) while the shared dimension
+//! A product is computed block by block: R rows × C columns of the result stay in registers
+//! (R up to two vectors' worth and C up to 4, to hide the multiply-add latency; fewer where the
+//! matrix is smaller) while the shared dimension
 //! streams through. A last block that would stick out is shifted back to overlap the one
 //! before; it recomputes a few entries with the very same result, and no edge case remains.
 
@@ -133,8 +134,8 @@ pub fn product<I: Isa, T: Real>(out: &mut [T], a: &[T], m: usize, b: &impl Right
         m > 0 && out.len() == m * n && a.len().is_multiple_of(m),
         "product shapes"
     );
-    // Up to two vectors of rows per block (at most 16 rows: more spilled registers), the most
-    // that fits in the matrix; narrow blocks for short matrices (one letter's 4 runs).
+    // Up to two vectors of rows per block (at most 16 rows: with more, LLVM kept the
+    // accumulators in memory), the most that fits in the matrix.
     let lanes = I::LANES * T::PER_WORD;
     match m {
         16.. if lanes >= 8 => tiles::<I, T, 16>(out, a, m, n, b),

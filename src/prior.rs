@@ -280,10 +280,10 @@ mod tests {
 
     #[test]
     fn weights_are_never_subnormal_at_any_distance() {
-        // Subnormal weights cost the CPU a hundred cycles per operation; they once made recall
-        // twice as slow. Every weight is a normal number or exactly zero.
-        // Small coordinates, as trained memories have: their products with tiny weights are
-        // the first to fall below the normal range.
+        // Subnormal numbers cost the CPU a hundred cycles per operation; they once made recall
+        // in f32 a third slower. Every weight, and its product with a memory, is a normal
+        // number or exactly zero. The memories have small coordinates, as trained ones do:
+        // their products with tiny weights are the first to fall below the normal range.
         let mus = Mat::from_column_slice(2, 3, &[0.0, 0.0, 1.0, 0.05, 0.02, 1.5]);
         let prior = MixturePrior {
             mus: &mus,
