@@ -146,16 +146,18 @@ impl MixturePrior<'_> {
                         };
                     }
                 }
+                let (one, floor) = (T::from_f64(1.0), T::NEGLIGIBLE_LOGIT);
                 let mut total = [T::ZERO; BLOCK];
                 for m in 0..k {
                     let w = block_mut(weights, m);
                     for j in 0..BLOCK {
+                        // Negligible terms are zero (see `Real::NEGLIGIBLE_LOGIT`). Written as
+                        // a product with 0 or 1: as a branch around exp, the loop was not
+                        // vectorised.
                         let shifted = w[j] - max[j];
-                        w[j] = if shifted < T::NEGLIGIBLE_LOGIT {
-                            T::ZERO
-                        } else {
-                            shifted.exp_nonpositive()
-                        };
+                        let keep = if shifted < floor { T::ZERO } else { one };
+                        let clamped = if shifted < floor { floor } else { shifted };
+                        w[j] = keep * clamped.exp_nonpositive();
                         total[j] += w[j];
                     }
                 }
