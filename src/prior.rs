@@ -152,12 +152,11 @@ impl MixturePrior<'_> {
                     let w = block_mut(weights, m);
                     for j in 0..BLOCK {
                         // Negligible terms are zero (see `Real::NEGLIGIBLE_LOGIT`). Written as
-                        // a product with 0 or 1: as a branch around exp, the loop was not
-                        // vectorised.
+                        // a product with 0 or 1 (exp_nonpositive is finite for any input): as
+                        // a branch around exp, the loop was not vectorised.
                         let shifted = w[j] - max[j];
                         let keep = if shifted < floor { T::ZERO } else { one };
-                        let clamped = if shifted < floor { floor } else { shifted };
-                        w[j] = keep * clamped.exp_nonpositive();
+                        w[j] = keep * shifted.exp_nonpositive();
                         total[j] += w[j];
                     }
                 }
