@@ -14,6 +14,8 @@ use crate::simd::Isa;
 pub trait RightOperand<T: Real> {
     /// Columns of the operand (of the result).
     fn cols(&self) -> usize;
+    /// Rows of the operand: the shared dimension of the product.
+    fn rows(&self) -> usize;
     /// The R × C block of `out` = A B at rows i0.. and columns j0...
     fn block<I: Isa, const R: usize, const C: usize>(
         &self,
@@ -45,6 +47,10 @@ impl<T: Real> RightOperand<T> for Columns<'_, T> {
         self.data.len() / self.k
     }
 
+    fn rows(&self) -> usize {
+        self.k
+    }
+
     #[inline(always)]
     fn block<I: Isa, const R: usize, const C: usize>(
         &self,
@@ -58,12 +64,11 @@ impl<T: Real> RightOperand<T> for Columns<'_, T> {
         // Slices of exactly k, so that indexing them by p < k needs no bounds check.
         let columns: [&[T]; C] = std::array::from_fn(|c| &self.data[(j0 + c) * k..][..k]);
         let mut acc = [[T::ZERO; R]; C];
-        for p in 0..k {
-            let mut b_row = [T::ZERO; C];
-            for c in 0..C {
-                b_row[c] = columns[c][p];
-            }
-            accumulate::<I, T, R, C>(&mut acc, &a[p * m + i0..][..R], &b_row);
+        // Column p of A as a slice of exactly m: the range check of its rows i0..i0 + R is
+        // then the same at every step, and LLVM takes it out of the loop.
+        for (a_column, p) in a.chunks_exact(m).zip(0..k) {
+            let b_row: [T; C] = std::array::from_fn(|c| columns[c][p]);
+            accumulate::<I, T, R, C>(&mut acc, &a_column[i0..i0 + R], &b_row);
         }
         store(out, m, i0, j0, &acc);
     }
@@ -72,6 +77,10 @@ impl<T: Real> RightOperand<T> for Columns<'_, T> {
 impl<T: Real> RightOperand<T> for Transposed<'_, T> {
     fn cols(&self) -> usize {
         self.n
+    }
+
+    fn rows(&self) -> usize {
+        self.data.len() / self.n
     }
 
     #[inline(always)]
@@ -83,11 +92,11 @@ impl<T: Real> RightOperand<T> for Transposed<'_, T> {
         i0: usize,
         j0: usize,
     ) {
-        let n = self.n;
         let mut acc = [[T::ZERO; R]; C];
-        for p in 0..self.data.len() / n {
-            let b_row = &self.data[p * n + j0..][..C];
-            accumulate::<I, T, R, C>(&mut acc, &a[p * m + i0..][..R], b_row);
+        // Rows of B and columns of A as slices of exactly n and m: the range checks of the
+        // block are then the same at every step, and LLVM takes them out of the loop.
+        for (b_row, a_column) in self.data.chunks_exact(self.n).zip(a.chunks_exact(m)) {
+            accumulate::<I, T, R, C>(&mut acc, &a_column[i0..i0 + R], &b_row[j0..j0 + C]);
         }
         store(out, m, i0, j0, &acc);
     }
@@ -131,7 +140,7 @@ const FEW_SHAPES: bool = cfg!(target_arch = "wasm32");
 pub fn product<I: Isa, T: Real>(out: &mut [T], a: &[T], m: usize, b: &impl RightOperand<T>) {
     let n = b.cols();
     assert!(
-        m > 0 && out.len() == m * n && a.len().is_multiple_of(m),
+        m > 0 && out.len() == m * n && a.len() == m * b.rows(),
         "product shapes"
     );
     // Up to two vectors of rows per block (at most 16 rows: with more, LLVM kept the
