@@ -120,8 +120,8 @@ impl MixturePrior<'_> {
         }
         // logit_m = -|c - mu_m|^2 / (2 sigma_c^2)
         for m in 0..k {
-            let logits = block_mut(weights, m);
-            *logits = [T::ZERO; BLOCK];
+            // In a local array, so that it stays in a register across the loop over q.
+            let mut logits = [T::ZERO; BLOCK];
             for q in 0..n_c {
                 let (x, mu) = (block(c_rows, q), mus[q * k + m]);
                 for j in 0..BLOCK {
@@ -131,6 +131,7 @@ impl MixturePrior<'_> {
             for logit in logits.iter_mut() {
                 *logit /= two_var;
             }
+            *block_mut(weights, m) = logits;
         }
         match self.form {
             PriorForm::Exact => {
