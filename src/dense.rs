@@ -3,7 +3,8 @@
 //!
 //! A product is computed block by block: R rows × C columns of the result stay in registers
 //! (R up to two vectors' worth and C up to 4, to hide the multiply-add latency; fewer where the
-//! matrix is smaller) while the shared dimension streams through. A last block that would stick
+//! matrix is smaller) while the shared dimension streams through. Where R is one vector (f32
+//! in AVX-512), two blocks of rows share a pass, for 8 independent multiply-add chains. A last block that would stick
 //! out is shifted back to overlap the one before; it recomputes a few entries with the very same
 //! result, and no edge case remains.
 
@@ -25,6 +26,19 @@ pub trait RightOperand<T: Real> {
         i0: usize,
         j0: usize,
     );
+    /// The blocks at rows i0.. and i1.., in one pass over the shared dimension.
+    #[inline(always)]
+    fn block_pair<I: Isa, const R: usize, const C: usize>(
+        &self,
+        out: &mut [T],
+        a: &[T],
+        m: usize,
+        (i0, i1): (usize, usize),
+        j0: usize,
+    ) {
+        self.block::<I, R, C>(out, a, m, i0, j0);
+        self.block::<I, R, C>(out, a, m, i1, j0);
+    }
 }
 
 /// A k × n matrix stored column-major.
@@ -71,6 +85,29 @@ impl<T: Real> RightOperand<T> for Columns<'_, T> {
             accumulate::<I, T, R, C>(&mut acc, &a_column[i0..i0 + R], &b_row);
         }
         store(out, m, i0, j0, &acc);
+    }
+
+    // Two accumulator arrays rather than one of two blocks: with the latter LLVM kept the
+    // accumulators in memory.
+    #[inline(always)]
+    fn block_pair<I: Isa, const R: usize, const C: usize>(
+        &self,
+        out: &mut [T],
+        a: &[T],
+        m: usize,
+        (i0, i1): (usize, usize),
+        j0: usize,
+    ) {
+        let k = self.k;
+        let columns: [&[T]; C] = std::array::from_fn(|c| &self.data[(j0 + c) * k..][..k]);
+        let (mut acc0, mut acc1) = ([[T::ZERO; R]; C], [[T::ZERO; R]; C]);
+        for (a_column, p) in a.chunks_exact(m).zip(0..k) {
+            let b_row: [T; C] = std::array::from_fn(|c| columns[c][p]);
+            accumulate::<I, T, R, C>(&mut acc0, &a_column[i0..i0 + R], &b_row);
+            accumulate::<I, T, R, C>(&mut acc1, &a_column[i1..i1 + R], &b_row);
+        }
+        store(out, m, i0, j0, &acc0);
+        store(out, m, i1, j0, &acc1);
     }
 }
 
@@ -189,9 +226,21 @@ fn columns<I: Isa, T: Real, const R: usize, const C: usize>(
     n: usize,
     b: &impl RightOperand<T>,
 ) {
+    // A block of one vector has only C independent chains: then two blocks share a pass.
+    // (With blocks of two vectors of f32 LLVM kept the accumulators in memory.) Not in wasm,
+    // where it is never one vector (see FEW_SHAPES).
+    let pairs = R == I::LANES * T::PER_WORD;
     for j0 in starts(n, C) {
-        for i0 in starts(m, R) {
-            b.block::<I, R, C>(out, a, m, i0, j0);
+        let mut rows = starts(m, R);
+        while let Some(i0) = rows.next() {
+            match rows.next() {
+                Some(i1) if pairs => b.block_pair::<I, R, C>(out, a, m, (i0, i1), j0),
+                Some(i1) => {
+                    b.block::<I, R, C>(out, a, m, i0, j0);
+                    b.block::<I, R, C>(out, a, m, i1, j0);
+                }
+                None => b.block::<I, R, C>(out, a, m, i0, j0),
+            }
         }
     }
 }
