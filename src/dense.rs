@@ -229,16 +229,12 @@ fn columns<I: Isa, T: Real, const R: usize, const C: usize>(
     // A block of one vector has only C independent chains: then two blocks share a pass.
     // (With blocks of two vectors of f32 LLVM kept the accumulators in memory.) Not in wasm,
     // where it is never one vector (see FEW_SHAPES).
-    let pairs = R == I::LANES * T::PER_WORD;
+    let pairs = !FEW_SHAPES && R == I::LANES * T::PER_WORD;
     for j0 in starts(n, C) {
         let mut rows = starts(m, R);
         while let Some(i0) = rows.next() {
-            match rows.next() {
-                Some(i1) if pairs => b.block_pair::<I, R, C>(out, a, m, (i0, i1), j0),
-                Some(i1) => {
-                    b.block::<I, R, C>(out, a, m, i0, j0);
-                    b.block::<I, R, C>(out, a, m, i1, j0);
-                }
+            match if pairs { rows.next() } else { None } {
+                Some(i1) => b.block_pair::<I, R, C>(out, a, m, (i0, i1), j0),
                 None => b.block::<I, R, C>(out, a, m, i0, j0),
             }
         }
