@@ -4,10 +4,11 @@
 //!
 //! Measures 1000 training iterations on data/letters.json (20 letters × 60 steps × 50 states),
 //! retrieval of 20 targets × 4 starts × 1000 trials and of 1 target × 4 starts × 1000 trials,
-//! runs tests/reference/reference.py on the same work, and prints medians of wall and CPU
-//! time, the ratios, GFLOP/s of useful work (the matrix products, counted below), the same
-//! training at each SIMD level this CPU has, and how an iteration's cost grows with the
-//! hidden states and the sequences. CPU time is the steadier figure on a busy machine.
+//! runs tests/reference/reference.py on the same work (ours and the reference alternate, repeat
+//! by repeat), and prints medians of wall and CPU time, the ratios, GFLOP/s of useful work (the
+//! matrix products, counted below), the same training at each SIMD level this CPU has, and how
+//! an iteration's cost grows with the hidden states and the sequences. CPU time is the steadier
+//! figure on a busy machine.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -239,13 +240,24 @@ fn main() {
         (ITERATIONS, TRIALS)
     };
 
-    // Ours, in f64 (the native default) and in f32 (the browser's): training, then retrieval
-    // with the model trained in f64.
+    // Repeat by repeat, ours then the reference, so that a drift in the machine's speed (it
+    // drifted by 1.5x within minutes here) weighs on both sides of each ratio alike.
+    // Ours in f64 (the native default) and in f32 (the browser's): training, then retrieval
+    // with the model trained in f64. The reference on the same work: the same model for
+    // retrieval, one inference pass per trial (the seed adds a second pass per trial to
+    // measure errors; ours come from the first).
     let mut train_times: [Vec<Seconds>; 2] = Default::default();
     let mut final_loss = [f64::NAN; 2];
-    let mut model = None;
-    for (k, precision) in PRECISIONS.into_iter().enumerate() {
-        for _ in 0..o.repeats {
+    let (mut all, mut one): ([Vec<Seconds>; 2], [Vec<Seconds>; 2]) = Default::default();
+    let model_file = std::env::temp_dir().join(format!("pcrnn-bench-{}.json", std::process::id()));
+    let (letters_arg, model_arg) = (letters.to_string_lossy(), model_file.to_string_lossy());
+    let (iters_arg, trials_arg) = (iterations.to_string(), trials.to_string());
+    let mut theirs: [Vec<Seconds>; 3] = Default::default();
+    let mut reference_loss = f64::NAN;
+    let mut reference_error = None;
+    for r in 0..o.repeats {
+        let mut model = None;
+        for (k, precision) in PRECISIONS.into_iter().enumerate() {
             let mut t = trainer(&data, 50, precision);
             train_times[k].push(measure(|| t.run(iterations).expect("training converges")));
             final_loss[k] = t.losses().last().copied().unwrap_or(f64::NAN);
@@ -253,61 +265,58 @@ fn main() {
                 model = Some(t.model(RecallSettings::default()));
             }
         }
-    }
-    let model = model.expect("at least one repeat");
-    let recalls = |targets: &[Vec<[f64; 2]>]| -> [Vec<Seconds>; 2] {
-        PRECISIONS.map(|precision| {
-            (0..o.repeats)
-                .map(|r| recall(&model, targets, trials, precision, r as u64))
-                .collect()
-        })
-    };
-    let all = recalls(&data.trajectories);
-    let one = recalls(&data.trajectories[..1]);
-
-    // The reference on the same work: the same model for retrieval, one inference pass per
-    // trial (the seed adds a second pass per trial to measure errors; ours come from the first).
-    let model_file = std::env::temp_dir().join(format!("pcrnn-bench-{}.json", std::process::id()));
-    std::fs::write(&model_file, model_to_json(&model)).expect("a writable temp directory");
-    let (letters_arg, model_arg) = (letters.to_string_lossy(), model_file.to_string_lossy());
-    let (iters_arg, trials_arg) = (iterations.to_string(), trials.to_string());
-    let mut theirs: [Vec<Seconds>; 3] = Default::default();
-    let mut reference_loss = f64::NAN;
-    let mut reference_error = None;
-    if use_reference {
-        for _ in 0..o.repeats {
-            let jobs: [Vec<&str>; 3] = [
-                vec!["train", "--data", &letters_arg, "--iters", &iters_arg],
-                vec!["retrieve", "--data", &letters_arg, "--model", &model_arg],
-                vec![
-                    "retrieve",
-                    "--data",
-                    &letters_arg,
-                    "--model",
-                    &model_arg,
-                    "--targets",
-                    "1",
-                ],
-            ];
-            for (k, mut job) in jobs.into_iter().enumerate() {
-                if k > 0 {
-                    job.extend([
-                        "--trials",
-                        &trials_arg,
-                        "--no-trial-errors",
-                        "--prior",
-                        "exact",
-                    ]);
-                }
-                match reference(&script, &job) {
-                    Ok((seconds, json)) => {
-                        if k == 0 {
-                            reference_loss = json["final_loss"].as_f64().unwrap_or(f64::NAN);
-                        }
-                        theirs[k].push(seconds);
+        let model = model.expect("PRECISIONS has f64");
+        for (p, precision) in PRECISIONS.into_iter().enumerate() {
+            all[p].push(recall(
+                &model,
+                &data.trajectories,
+                trials,
+                precision,
+                r as u64,
+            ));
+            one[p].push(recall(
+                &model,
+                &data.trajectories[..1],
+                trials,
+                precision,
+                r as u64,
+            ));
+        }
+        if !use_reference {
+            continue;
+        }
+        std::fs::write(&model_file, model_to_json(&model)).expect("a writable temp directory");
+        let jobs: [Vec<&str>; 3] = [
+            vec!["train", "--data", &letters_arg, "--iters", &iters_arg],
+            vec!["retrieve", "--data", &letters_arg, "--model", &model_arg],
+            vec![
+                "retrieve",
+                "--data",
+                &letters_arg,
+                "--model",
+                &model_arg,
+                "--targets",
+                "1",
+            ],
+        ];
+        for (k, mut job) in jobs.into_iter().enumerate() {
+            if k > 0 {
+                job.extend([
+                    "--trials",
+                    &trials_arg,
+                    "--no-trial-errors",
+                    "--prior",
+                    "exact",
+                ]);
+            }
+            match reference(&script, &job) {
+                Ok((seconds, json)) => {
+                    if k == 0 {
+                        reference_loss = json["final_loss"].as_f64().unwrap_or(f64::NAN);
                     }
-                    Err(e) => reference_error = Some(e),
+                    theirs[k].push(seconds);
                 }
+                Err(e) => reference_error = Some(e),
             }
         }
     }
