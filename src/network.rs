@@ -139,6 +139,8 @@ pub struct StepBuffers<T: Real = f64> {
     pub(crate) e: Vec<T>,
     prior: PriorScratch<T>,
     pull: Vec<T>,
+    /// The standard normal numbers of one step's noise on `c` (n_c × B).
+    normals: Vec<f64>,
 }
 
 impl<T: Real> StepBuffers<T> {
@@ -158,6 +160,7 @@ impl<T: Real> StepBuffers<T> {
             e: vec![T::ZERO; dims.n_x * batch],
             prior: PriorScratch::default(),
             pull: vec![T::ZERO; dims.n_c * batch],
+            normals: vec![0.0; dims.n_c * batch],
         }
     }
 }
@@ -312,6 +315,10 @@ fn infer<I: Isa, T: Real>(
         T::from_f64(rates.alpha_x),
         T::from_f64(rates.alpha_h),
     );
+    if rates.sigma_r > 0.0 {
+        // All the step's normal numbers at once, in the order the sequences use them.
+        noise.fill_normal(&mut buf.normals[..c.len()]);
+    }
     for j in 0..h.len() / n_h {
         let (h, e_h) = (&mut h[j * n_h..][..n_h], &mut buf.error_h[j * n_h..][..n_h]);
         let h_prior = &buf.h_prior[j * n_h..][..n_h];
@@ -336,8 +343,8 @@ fn infer<I: Isa, T: Real>(
         // c = c + sigma_r |e_h| xi, with |e_h| the norm of this sequence's own e_h
         if rates.sigma_r > 0.0 {
             let scale = rates.sigma_r * dot::<I, T>(e_h, e_h).sqrt().to_f64();
-            for value in c.iter_mut() {
-                *value += T::from_f64(scale * noise.normal());
+            for (value, &xi) in c.iter_mut().zip(&buf.normals[j * n_c..]) {
+                *value += T::from_f64(scale * xi);
             }
         }
         // h = h_post
