@@ -4,9 +4,9 @@
 //! A product is computed block by block: R rows × C columns of the result stay in registers
 //! (R up to two vectors' worth and C up to 4, to hide the multiply-add latency; fewer where the
 //! matrix is smaller) while the shared dimension streams through. Where R is one vector (f32
-//! in AVX-512), two blocks of rows share a pass, for 8 independent multiply-add chains. A last block that would stick
-//! out is shifted back to overlap the one before; it recomputes a few entries with the very same
-//! result, and no edge case remains.
+//! in AVX-512), two blocks of rows share a pass, for 8 independent multiply-add chains. A last
+//! block that would stick out is shifted back to overlap the one before; it recomputes a few
+//! entries with the very same result, and no edge case remains.
 
 use crate::real::Real;
 use crate::simd::Isa;
