@@ -9,13 +9,16 @@
 
 use crate::real::Real;
 
+/// ln 2 in two parts: the first has few bits, so its product with an integer k is exact.
+pub(crate) const LN2_HI: f64 = 0.693_147_180_369_123_8;
+pub(crate) const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+/// Adding and subtracting 1.5 * 2^52 rounds a number below 2^51 in size to the nearest
+/// integer: f64::round is a libm call that blocks SIMD.
+pub(crate) const ROUNDER: f64 = 6_755_399_441_055_744.0;
+
 /// The parts of e^y for |y| <= 708: (2^k, E, rO) with e^y = 2^k (E + rO) / (E - rO).
 #[inline(always)]
 fn exp_parts(y: f64) -> (f64, f64, f64) {
-    const LN2_HI: f64 = 0.693_147_180_369_123_8; // few bits, so k * LN2_HI is exact
-    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
-    // Round to nearest by the 1.5 * 2^52 trick: f64::round is a libm call that blocks SIMD.
-    const ROUNDER: f64 = 6_755_399_441_055_744.0;
     let shifted = y * std::f64::consts::LOG2_E + ROUNDER;
     let k = shifted - ROUNDER;
     let r = (y - k * LN2_HI) - k * LN2_LO;

@@ -2,6 +2,8 @@
 //! Box–Muller), not by a library's default, so a seed reproduces a run across versions.
 
 use rand::{Rng, SeedableRng};
+
+use crate::activation::{LN2_HI, LN2_LO, ROUNDER};
 use rand_pcg::Pcg64Mcg;
 
 pub struct Noise {
@@ -73,8 +75,6 @@ fn box_muller(u: f64, v: f64) -> [f64; 2] {
     [radius * cos, radius * sin]
 }
 
-/// Adding and subtracting it rounds a number below 2^51 in size to an integer.
-const ROUNDER: f64 = 6_755_399_441_055_744.0; // 1.5 * 2^52
 const TWO_52: f64 = 4_503_599_627_370_496.0;
 
 /// 1/(2k + 1): the coefficients of z^k in atanh(s)/s, z = s^2.
@@ -109,8 +109,6 @@ const fn ratios(offset: f64) -> [f64; 9] {
 /// summed to s^23 (the next term is below 1e-19 of the result).
 #[inline(always)]
 fn ln_normal(x: f64) -> f64 {
-    const LN2_HI: f64 = 0.693_147_180_369_123_8; // few bits, so e * LN2_HI is exact
-    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
     const MANTISSA: u64 = (1 << 52) - 1;
     let bits = x.to_bits();
     // The biased exponent as a float without an integer conversion (not vectorisable
