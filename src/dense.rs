@@ -137,6 +137,26 @@ impl<T: Real> RightOperand<T> for Transposed<'_, T> {
         }
         store(out, m, i0, j0, &acc);
     }
+
+    // As for `Columns`: two accumulator arrays, 8 chains where a block is one vector.
+    #[inline(always)]
+    fn block_pair<I: Isa, const R: usize, const C: usize>(
+        &self,
+        out: &mut [T],
+        a: &[T],
+        m: usize,
+        (i0, i1): (usize, usize),
+        j0: usize,
+    ) {
+        let (mut acc0, mut acc1) = ([[T::ZERO; R]; C], [[T::ZERO; R]; C]);
+        for (b_row, a_column) in self.data.chunks_exact(self.n).zip(a.chunks_exact(m)) {
+            let b_row = &b_row[j0..j0 + C];
+            accumulate::<I, T, R, C>(&mut acc0, &a_column[i0..i0 + R], b_row);
+            accumulate::<I, T, R, C>(&mut acc1, &a_column[i1..i1 + R], b_row);
+        }
+        store(out, m, i0, j0, &acc0);
+        store(out, m, i1, j0, &acc1);
+    }
 }
 
 /// acc[c][r] += a[r] b[c]: one step of the shared dimension for an R × C block.
