@@ -15,6 +15,9 @@ check-rust:
 check-wasm:
 	scripts/setup.sh wasm
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
+	# The relaxed-SIMD build's own code (scripts/build-wasm.sh), in its own target directory.
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" \
+		cargo clippy --target wasm32-unknown-unknown --lib --target-dir target/wasm-relaxed -- -D warnings
 
 setup:
 	scripts/setup.sh all

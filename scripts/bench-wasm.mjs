@@ -16,10 +16,14 @@ try {
   if (json) {
     console.log(JSON.stringify(result));
   } else {
-    console.log(`wasm in ${result.userAgent.match(/(Headless)?Chrome\/[\d.]+/)?.[0] ?? 'Chromium'}, medians of ${repeats}:`);
-    console.log(`  training, 1000 iterations            ${result.trainMs.toFixed(0)} ms`);
-    console.log(`  recall, 1 × 4 starts × 1000 trials   ${result.recallOneMs.toFixed(0)} ms`);
-    console.log(`  recall, ${result.targets} × 4 starts × 1000 trials  ${result.recallAllMs.toFixed(0)} ms`);
+    console.log(`wasm in ${result.userAgent.match(/(Headless)?Chrome\/[\d.]+/)?.[0] ?? 'Chromium'}, medians of ${repeats}, builds alternated:`);
+    for (const [build, b] of Object.entries(result.byBuild)) {
+      const page = build === result.build ? ' (the page uses this one)' : '';
+      console.log(`  ${build}${page}`);
+      console.log(`    training, 1000 iterations            ${b.trainMs.toFixed(0)} ms`);
+      console.log(`    recall, 1 × 4 starts × 1000 trials   ${b.recallOneMs.toFixed(0)} ms`);
+      console.log(`    recall, ${result.targets} × 4 starts × 1000 trials  ${b.recallAllMs.toFixed(0)} ms`);
+    }
   }
 } finally {
   await env.close();

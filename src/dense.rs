@@ -166,11 +166,9 @@ fn accumulate<I: Isa, T: Real, const R: usize, const C: usize>(
     a: &[T],
     b: &[T],
 ) {
-    let (a, b) = (&a[..R], &b[..C]);
+    let (a, b) = (a.first_chunk::<R>().expect("a block of R rows"), &b[..C]);
     for c in 0..C {
-        for r in 0..R {
-            acc[c][r] = I::mul_add(a[r], b[c], acc[c][r]);
-        }
+        I::mul_add_lanes(&mut acc[c], a, &[b[c]; R]);
     }
 }
 
@@ -272,9 +270,7 @@ pub fn dot<I: Isa, T: Real>(a: &[T], b: &[T]) -> T {
     let (b_chunks, b_tail) = b[..a.len()].as_chunks::<PARTS>();
     let mut parts = [T::ZERO; PARTS];
     for (x, y) in a_chunks.iter().zip(b_chunks) {
-        for l in 0..PARTS {
-            parts[l] = I::mul_add(x[l], y[l], parts[l]);
-        }
+        I::mul_add_lanes(&mut parts, x, y);
     }
     for (l, (x, y)) in a_tail.iter().zip(b_tail).enumerate() {
         parts[l] = I::mul_add(*x, *y, parts[l]);

@@ -16,6 +16,13 @@ pub trait Isa {
     const LANES: usize;
     /// a * b + c, fused (rounded once) where the CPU has FMA.
     fn mul_add<T: Real>(a: T, b: T, c: T) -> T;
+    /// acc[i] = a[i] * b[i] + acc[i] for every i: [`Isa::mul_add`] lane by lane.
+    #[inline(always)]
+    fn mul_add_lanes<T: Real, const N: usize>(acc: &mut [T; N], a: &[T; N], b: &[T; N]) {
+        for i in 0..N {
+            acc[i] = Self::mul_add(a[i], b[i], acc[i]);
+        }
+    }
 }
 
 /// SSE2 on x86-64; on wasm, simd128 if the build enables it.
@@ -31,6 +38,47 @@ impl Isa for Baseline {
     fn mul_add<T: Real>(a: T, b: T, c: T) -> T {
         // Not f64::mul_add: without FMA hardware that is a slow library call.
         a * b + c
+    }
+
+    /// WebAssembly's relaxed multiply-add, fused where the CPU has FMA: LLVM does not form it
+    /// from scalar code, so the lanes go through it explicitly (products 1.2-1.4x faster in V8).
+    #[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
+    #[inline(always)]
+    fn mul_add_lanes<T: Real, const N: usize>(acc: &mut [T; N], a: &[T; N], b: &[T; N]) {
+        use std::any::TypeId;
+        use std::arch::wasm32::{
+            f32x4_relaxed_madd, f64x2_relaxed_madd, v128, v128_load, v128_store,
+        };
+        let is_f32 = TypeId::of::<T>() == TypeId::of::<f32>();
+        let per_vector = if is_f32 { 4 } else { 2 };
+        if !N.is_multiple_of(per_vector) {
+            for i in 0..N {
+                acc[i] = a[i] * b[i] + acc[i];
+            }
+            return;
+        }
+        let (acc, a, b) = (
+            acc.as_mut_ptr().cast::<v128>(),
+            a.as_ptr().cast::<v128>(),
+            b.as_ptr().cast::<v128>(),
+        );
+        for q in 0..N / per_vector {
+            // SAFETY: T is f32 or f64 (the only `Real`s) and N a whole number of vectors, so
+            // each array holds N / per_vector v128s; wasm loads and stores need no alignment.
+            unsafe {
+                let (x, y, z) = (
+                    v128_load(a.add(q)),
+                    v128_load(b.add(q)),
+                    v128_load(acc.add(q)),
+                );
+                let sum = if is_f32 {
+                    f32x4_relaxed_madd(x, y, z)
+                } else {
+                    f64x2_relaxed_madd(x, y, z)
+                };
+                v128_store(acc.add(q), sum);
+            }
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 // Benchmark worker: the engine the page uses (www/pkg), timed in a Web Worker as the page's
-// worker runs it. Messages in: { repeats }; out: { results } or { error }.
-import init, { Engine } from './pkg/pcrnn.js';
+// worker runs it, in each build this browser can run (engine-build.js): the page's first, then
+// plain simd128 where that is not the page's, alternated repeat by repeat so that a drift of
+// the machine's speed weighs on both alike. Messages in: { repeats }; out: { results } or { error }.
+import { engineBuild, engineUrl } from './engine-build.js';
 
 const TRAIN_ITERATIONS = 1000;
 const TRIALS = 1000;
@@ -15,44 +17,59 @@ function time(work) {
   return performance.now() - t0;
 }
 
-async function run(repeats) {
-  await init({ module_or_path: new URL('./pkg/pcrnn_bg.wasm', import.meta.url) });
-  const letters = await (await fetch(new URL('./data/letters.json', import.meta.url))).text();
-  const engine = new Engine();
+async function load(build, letters) {
+  // A module imported under another URL is another instance: one set of bindings per build.
+  const bindings = await import(`./pkg/pcrnn.js?build=${build}`);
+  await bindings.default({ module_or_path: engineUrl(build, import.meta.url) });
+  const engine = new bindings.Engine();
   const data = engine.load_data(letters);
-  const targets = data.labels.length;
-  const results = { targets, train: [], recallOne: [], recallAll: [] };
+  return { build, engine, targets: data.labels.length };
+}
+
+async function run(repeats) {
+  const letters = await (await fetch(new URL('./data/letters.json', import.meta.url))).text();
+  const builds = [...new Set([engineBuild(), 'simd128'])];
+  const engines = [];
+  for (const build of builds) engines.push(await load(build, letters));
+  const targets = engines[0].targets;
+  const results = { targets, builds: {} };
+  for (const { build } of engines) results.builds[build] = { train: [], recallOne: [], recallAll: [] };
   // Warm-up: V8 first runs wasm through its baseline compiler and swaps in optimised code
   // for the next call once a function is hot; time the optimised code, as a visitor gets it
   // after the first moments (the page trains or recalls in short chunks).
   for (let i = 0; i < 3; i++) {
-    engine.train_reset({ seed: 0 });
-    for (let k = 0; k < 10; k++) engine.train_steps(2);
-    engine.recall_letter(0, settings, 0);
-    for (let k = 0; k < 10; k++) engine.recall_advance(2);
+    for (const { engine } of engines) {
+      engine.train_reset({ seed: 0 });
+      for (let k = 0; k < 10; k++) engine.train_steps(2);
+      engine.recall_letter(0, settings, 0);
+      for (let k = 0; k < 10; k++) engine.recall_advance(2);
+    }
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   for (let r = 0; r < repeats; r++) {
-    engine.train_reset({ seed: 0 });
-    results.train.push(time(() => engine.train_steps(TRAIN_ITERATIONS)));
-    // One letter (as for a drawn one): 4 starts × 1000 trials in one batch.
-    results.recallOne.push(
-      time(() => {
-        engine.recall_letter(0, settings, r);
-        engine.recall_advance(TRIALS);
-        engine.recall_report();
-      }),
-    );
-    // Every training letter, one after the other, as the page recalls them.
-    results.recallAll.push(
-      time(() => {
-        for (let i = 0; i < targets; i++) {
-          engine.recall_letter(i, settings, r);
+    for (const { build, engine } of engines) {
+      const times = results.builds[build];
+      engine.train_reset({ seed: 0 });
+      times.train.push(time(() => engine.train_steps(TRAIN_ITERATIONS)));
+      // One letter (as for a drawn one): 4 starts × 1000 trials in one batch.
+      times.recallOne.push(
+        time(() => {
+          engine.recall_letter(0, settings, r);
           engine.recall_advance(TRIALS);
           engine.recall_report();
-        }
-      }),
-    );
+        }),
+      );
+      // Every training letter, one after the other, as the page recalls them.
+      times.recallAll.push(
+        time(() => {
+          for (let i = 0; i < targets; i++) {
+            engine.recall_letter(i, settings, r);
+            engine.recall_advance(TRIALS);
+            engine.recall_report();
+          }
+        }),
+      );
+    }
   }
   return results;
 }

@@ -34,6 +34,8 @@ let lastGoodModel = null; // JSON text, to restore after a worker fault
 let recallId = 0;
 let pendingExport = null;
 const testHooks = new URLSearchParams(location.search).has('test-hooks');
+// ?engine=simd128 runs the build without relaxed SIMD (engine-build.js), to compare the two.
+const wantedBuild = new URLSearchParams(location.search).get('engine');
 
 function startWorker(restoreModel = null) {
   worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -42,7 +44,7 @@ function startWorker(restoreModel = null) {
     e.preventDefault();
     showError(`The engine failed to start: ${e.message || 'unknown error'}`);
   };
-  worker.postMessage({ type: 'init', restoreModel, testHooks });
+  worker.postMessage({ type: 'init', restoreModel, testHooks, engine: wantedBuild });
 }
 
 const send = (msg) => worker && state.ready && worker.postMessage(msg);
@@ -63,6 +65,7 @@ function onMessage(msg) {
       fillTargetSelect();
       performance.mark('pcrnn-ready');
       document.documentElement.dataset.ready = 'true';
+      document.documentElement.dataset.engine = msg.build;
       break;
     case 'model':
       state.model = msg.model;

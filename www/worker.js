@@ -1,7 +1,7 @@
 // The engine's home: a module Web Worker that owns the wasm `Engine` and works in short chunks,
 // so the page stays responsive and a pause, cancel or new command gets through between chunks.
 //
-// Page -> worker: { type: 'init' } | { type: 'train', cmd: 'start'|'pause'|'resume'|'step'|'reset', config }
+// Page -> worker: { type: 'init', engine } | { type: 'train', cmd: 'start'|'pause'|'resume'|'step'|'reset', config }
 //   | { type: 'recall', id, source: { kind: 'letter', index } | { kind: 'stroke', points }, settings, seed }
 //   | { type: 'cancel' } | { type: 'visibility', hidden } | { type: 'load-model', json, name }
 //   | { type: 'load-data', json, name } | { type: 'use-pretrained' } | { type: 'export-model' }
@@ -13,6 +13,7 @@
 //   'recall-progress', 'recall-done', 'recall-state', 'exported', 'seed', 'error', 'fatal',
 //   'teach-stroke', 'teach-set', 'test-memory'.
 import init, { Engine, last_panic, fresh_seed, provoke_panic } from './pkg/pcrnn.js';
+import { engineBuild, engineUrl } from './engine-build.js';
 
 const CHUNK_MS = 12; // work per turn of the loop; small enough that a pause lands within a frame
 const SNAPSHOT_MS = 120; // how often training sends the map and generated letters
@@ -212,8 +213,9 @@ function recallChunk() {
 
 // ---- messages -------------------------------------------------------------------------------
 
-async function start() {
-  wasm = await init({ module_or_path: new URL('./pkg/pcrnn_bg.wasm', import.meta.url) });
+async function start(wantedBuild) {
+  const build = engineBuild(wantedBuild);
+  wasm = await init({ module_or_path: engineUrl(build, import.meta.url) });
   engine = new Engine();
   // The build lists the data files it copied; ask only for those that exist.
   let files = ['model.json', 'letters.json'];
@@ -244,7 +246,7 @@ async function start() {
       reportError(err, 'model');
     }
   }
-  post({ type: 'ready', data, model, pretrained: !!pretrainedJson });
+  post({ type: 'ready', data, model, pretrained: !!pretrainedJson, build });
 }
 
 async function fetchText(path) {
@@ -260,7 +262,7 @@ async function handle(msg) {
   switch (msg.type) {
     case 'init':
       testHooks = !!msg.testHooks;
-      await start();
+      await start(msg.engine);
       if (msg.restoreModel) post({ type: 'model', reason: 'restored', model: engine.load_model(msg.restoreModel) });
       return;
     case 'train':
