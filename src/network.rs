@@ -299,7 +299,7 @@ pub(crate) fn step_with<I: Isa, T: Real>(
     }
 }
 
-/// The bottom-up half of a step, sequence by sequence: from the output error to h and c.
+/// The bottom-up half of a step: from the output error to h and c.
 #[inline(always)]
 fn infer<I: Isa, T: Real>(
     buf: &mut StepBuffers<T>,
@@ -315,27 +315,23 @@ fn infer<I: Isa, T: Real>(
         T::from_f64(rates.alpha_x),
         T::from_f64(rates.alpha_h),
     );
+    // h_post = h_prior - alpha_x (1 - tanh(h_prior)^2) * (W_o^T e);  e_h = h_prior - h_post.
+    // For the whole batch at once: one product, then elementwise work without column edges.
+    let e = Columns {
+        data: &buf.e,
+        k: n_x,
+    };
+    product::<I, T>(&mut buf.error_h, &w.w_o_t, n_h, &e);
+    let (e_h, tanh_prior) = (&mut buf.error_h[..h.len()], &buf.tanh_prior[..h.len()]);
+    for i in 0..h.len() {
+        e_h[i] *= alpha_x * (one - tanh_prior[i] * tanh_prior[i]);
+    }
     if rates.sigma_r > 0.0 {
         // All the step's normal numbers at once, in the order the sequences use them.
         noise.fill_normal(&mut buf.normals[..c.len()]);
     }
-    for j in 0..h.len() / n_h {
-        let (h, e_h) = (&mut h[j * n_h..][..n_h], &mut buf.error_h[j * n_h..][..n_h]);
-        let h_prior = &buf.h_prior[j * n_h..][..n_h];
-        let tanh_prior = &buf.tanh_prior[j * n_h..][..n_h];
+    for (j, e_h) in buf.error_h.chunks_exact(n_h).enumerate() {
         let c = &mut c[j * n_c..][..n_c];
-        let e = &buf.e[j * n_x..][..n_x];
-        // h_post = h_prior - alpha_x (1 - tanh(h_prior)^2) * (W_o^T e);  e_h = h_prior - h_post
-        e_h.fill(T::ZERO);
-        for (d, &e_d) in e.iter().enumerate() {
-            let w_row = &w.w_o_t[d * n_h..][..n_h];
-            for i in 0..n_h {
-                e_h[i] = I::mul_add(w_row[i], e_d, e_h[i]);
-            }
-        }
-        for i in 0..n_h {
-            e_h[i] *= alpha_x * (one - tanh_prior[i] * tanh_prior[i]);
-        }
         // c = c - alpha_h W_c^T e_h
         for (value, w_column) in c.iter_mut().zip(w.w_c.chunks_exact(n_h)) {
             *value -= alpha_h * dot::<I, T>(w_column, e_h);
@@ -347,10 +343,11 @@ fn infer<I: Isa, T: Real>(
                 *value += T::from_f64(scale * xi);
             }
         }
-        // h = h_post
-        for i in 0..n_h {
-            h[i] = h_prior[i] - e_h[i];
-        }
+    }
+    // h = h_post
+    let (h_prior, e_h) = (&buf.h_prior[..h.len()], &buf.error_h[..h.len()]);
+    for i in 0..h.len() {
+        h[i] = h_prior[i] - e_h[i];
     }
 }
 
