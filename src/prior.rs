@@ -28,7 +28,9 @@ pub struct MixturePrior<'a> {
 
 /// Columns of `c` whose weights are computed together: the loops run across them, always
 /// this many wide (a short last block is padded), so that they compile to straight vector code.
-const BLOCK: usize = 8;
+/// In wasm one 128-bit vector of f32: a drawn letter's 4 starts then fill a block instead of
+/// half of one (one letter about 1.04x faster, same numbers).
+const BLOCK: usize = if cfg!(target_arch = "wasm32") { 4 } else { 8 };
 
 /// Work space of the prior: the memories with one dimension per row (K numbers each), and
 /// per block of columns of `c` the weights (K × BLOCK, memory-major).

@@ -122,7 +122,7 @@ pub enum Precision {
 
 impl Default for Precision {
     /// f64 natively (where the reference test and the gradient check run); f32 in the browser,
-    /// where WebAssembly's 128-bit vectors hold two f64 but four f32 and there is no FMA.
+    /// where WebAssembly's 128-bit vectors hold two f64 but four f32.
     fn default() -> Precision {
         if cfg!(target_arch = "wasm32") {
             Precision::F32

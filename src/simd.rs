@@ -1,7 +1,7 @@
 //! Which vector instructions the hot loops use. They are written once, as plain Rust over
 //! slices, generic over an [`Isa`]; [`run`] compiles them for AVX-512, for AVX2 with FMA and
-//! for the baseline (SSE2 on x86-64, simd128 on wasm when built with it) and picks the best
-//! the CPU has at run time. A binary built for any x86-64 thus runs everywhere and still uses
+//! for the baseline (SSE2 on x86-64, simd128 on wasm when built with it, plus relaxed SIMD's
+//! multiply-add in the second wasm build) and picks the best the CPU has at run time. A binary built for any x86-64 thus runs everywhere and still uses
 //! the wide units where they exist (no `-C target-cpu` needed).
 //!
 //! The variants differ only in rounding: with FMA a multiply-add rounds once instead of twice.
@@ -25,7 +25,7 @@ pub trait Isa {
     }
 }
 
-/// SSE2 on x86-64; on wasm, simd128 if the build enables it.
+/// SSE2 on x86-64; on wasm, simd128 and relaxed SIMD if the build enables them.
 pub struct Baseline;
 /// AVX2 and FMA (x86-64-v3).
 pub struct Avx2;

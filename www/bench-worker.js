@@ -1,7 +1,7 @@
 // Benchmark worker: the engine the page uses (www/pkg), timed in a Web Worker as the page's
 // worker runs it, in each build this browser can run (engine-build.js): the page's first, then
-// plain simd128 where that is not the page's, alternated repeat by repeat so that a drift of
-// the machine's speed weighs on both alike. Messages in: { repeats }; out: { results } or { error }.
+// plain simd128 where that is not the page's, alternated measurement by measurement so that a
+// drift of the machine's speed weighs on both alike. Messages in: { repeats }; out: { results } or { error }.
 import { engineBuild, engineUrl } from './engine-build.js';
 
 const TRAIN_ITERATIONS = 1000;
@@ -46,29 +46,32 @@ async function run(repeats) {
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  for (let r = 0; r < repeats; r++) {
-    for (const { build, engine } of engines) {
-      const times = results.builds[build];
+  // Each measurement for every build in turn, so that the two of a pair are seconds apart.
+  const work = {
+    train: (engine) => {
       engine.train_reset({ seed: 0 });
-      times.train.push(time(() => engine.train_steps(TRAIN_ITERATIONS)));
-      // One letter (as for a drawn one): 4 starts × 1000 trials in one batch.
-      times.recallOne.push(
-        time(() => {
-          engine.recall_letter(0, settings, r);
+      return time(() => engine.train_steps(TRAIN_ITERATIONS));
+    },
+    // One letter (as for a drawn one): 4 starts × 1000 trials in one batch.
+    recallOne: (engine, r) =>
+      time(() => {
+        engine.recall_letter(0, settings, r);
+        engine.recall_advance(TRIALS);
+        engine.recall_report();
+      }),
+    // Every training letter, one after the other, as the page recalls them.
+    recallAll: (engine, r) =>
+      time(() => {
+        for (let i = 0; i < targets; i++) {
+          engine.recall_letter(i, settings, r);
           engine.recall_advance(TRIALS);
           engine.recall_report();
-        }),
-      );
-      // Every training letter, one after the other, as the page recalls them.
-      times.recallAll.push(
-        time(() => {
-          for (let i = 0; i < targets; i++) {
-            engine.recall_letter(i, settings, r);
-            engine.recall_advance(TRIALS);
-            engine.recall_report();
-          }
-        }),
-      );
+        }
+      }),
+  };
+  for (let r = 0; r < repeats; r++) {
+    for (const [name, measure] of Object.entries(work)) {
+      for (const { build, engine } of engines) results.builds[build][name].push(measure(engine, r));
     }
   }
   return results;

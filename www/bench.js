@@ -37,7 +37,7 @@ worker.onmessage = ({ data }) => {
     'training, 1000 iterations:             ' + Object.values(byBuild).map((b) => `${b.trainMs.toFixed(0)} ms`.padEnd(12)).join(' '),
     'recall, 1 letter × 4 starts × 1000:    ' + Object.values(byBuild).map((b) => `${b.recallOneMs.toFixed(0)} ms`.padEnd(12)).join(' '),
     `recall, ${r.targets} letters × 4 starts × 1000:  ` + Object.values(byBuild).map((b) => `${b.recallAllMs.toFixed(0)} ms`.padEnd(12)).join(' '),
-    `(medians of ${repeats}, the builds alternated repeat by repeat; the page runs ${build})`,
+    `(medians of ${repeats}, the builds alternated; the page runs ${build})`,
   ].join('\n');
   window.benchResult = result;
 };
