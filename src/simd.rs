@@ -1,8 +1,9 @@
 //! Which vector instructions the hot loops use. They are written once, as plain Rust over
 //! slices, generic over an [`Isa`]; [`run`] compiles them for AVX-512, for AVX2 with FMA and
 //! for the baseline (SSE2 on x86-64, simd128 on wasm when built with it, plus relaxed SIMD's
-//! multiply-add in the second wasm build) and picks the best the CPU has at run time. A binary built for any x86-64 thus runs everywhere and still uses
-//! the wide units where they exist (no `-C target-cpu` needed).
+//! multiply-add in the second wasm build) and picks the best the CPU has at run time. A binary
+//! built for any x86-64 thus runs everywhere and still uses the wide units where they exist
+//! (no `-C target-cpu` needed).
 //!
 //! The variants differ only in rounding: with FMA a multiply-add rounds once instead of twice.
 
@@ -41,7 +42,7 @@ impl Isa for Baseline {
     }
 
     /// WebAssembly's relaxed multiply-add, fused where the CPU has FMA: LLVM does not form it
-    /// from scalar code, so the lanes go through it explicitly (products 1.2-1.4x faster in V8).
+    /// from scalar code, so the lanes go through it explicitly (training 1.2x faster in V8).
     #[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
     #[inline(always)]
     fn mul_add_lanes<T: Real, const N: usize>(acc: &mut [T; N], a: &[T; N], b: &[T; N]) {
@@ -53,7 +54,7 @@ impl Isa for Baseline {
         let per_vector = if is_f32 { 4 } else { 2 };
         if !N.is_multiple_of(per_vector) {
             for i in 0..N {
-                acc[i] = a[i] * b[i] + acc[i];
+                acc[i] = Self::mul_add(a[i], b[i], acc[i]);
             }
             return;
         }

@@ -3,7 +3,7 @@
 // Each page downloads only the build it runs, and both recall drawn letters.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAll, openPage, letters, drawTrajectory } from './harness.mjs';
+import { startAll, openPage, letters, recallDrawn } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -19,9 +19,7 @@ async function recallFirstLetters(page, count) {
   const data = letters();
   const recalled = [];
   for (let i = 0; i < count; i++) {
-    await drawTrajectory(page, data.trajectories[i]);
-    await page.waitForSelector('[data-testid="retrieval-result"]:is([data-state="done"], [data-state="error"])', { timeout: 60_000 });
-    const r = await page.locator('[data-testid="retrieval-result"]').evaluate((e) => ({ ...e.dataset }));
+    const r = await recallDrawn(page, data.trajectories[i]);
     assert.equal(r.state, 'done');
     recalled.push(r.letter);
   }

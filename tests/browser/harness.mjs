@@ -69,6 +69,17 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 }
 
+/** What the retrieval panel shows (its data-* attributes: state, letter, ...). */
+export const retrievalResult = (page) =>
+  page.locator('[data-testid="retrieval-result"]').evaluate((e) => ({ ...e.dataset }));
+
+/** Draws a trajectory on the pad with the mouse and waits for its recall to end. */
+export async function recallDrawn(page, trajectory) {
+  await drawTrajectory(page, trajectory);
+  await page.waitForSelector('[data-testid="retrieval-result"]:is([data-state="done"], [data-state="error"])', { timeout: 60_000 });
+  return retrievalResult(page);
+}
+
 /** Draws a trajectory (model frame, y up) on a pad (canvas#draw-pad unless told) with the mouse,
  * fitted into the middle of the pad, one mouse move per point. */
 export async function drawTrajectory(page, trajectory, { fill = 0.6, pad: selector = 'canvas#draw-pad' } = {}) {

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startAll, openPage, screenshot, letters, drawTrajectory, ensureModel } from './harness.mjs';
+import { startAll, openPage, screenshot, letters, drawTrajectory, ensureModel, recallDrawn, retrievalResult } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -12,14 +12,6 @@ before(async () => {
 after(async () => {
   await env?.close();
 });
-
-const result = (page) => page.locator('[data-testid="retrieval-result"]').evaluate((e) => ({ ...e.dataset }));
-
-async function recallDrawn(page, trajectory) {
-  await drawTrajectory(page, trajectory);
-  await page.waitForSelector('[data-testid="retrieval-result"]:is([data-state="done"], [data-state="error"])', { timeout: 60_000 });
-  return result(page);
-}
 
 test('training letters drawn with the mouse are recalled as themselves', async () => {
   // Reduced motion: the result shows as soon as it is computed (no replay of the paths).
@@ -55,7 +47,7 @@ test('the recall animates: paths unfold on the map, then the letter is shown', a
   await page.waitForTimeout(900);
   await screenshot(page, 'recall-animating');
   await page.waitForSelector('[data-testid="retrieval-result"][data-state="done"]', { timeout: 60_000 });
-  assert.equal((await result(page)).letter, 'p');
+  assert.equal((await retrievalResult(page)).letter, 'p');
   await screenshot(page, 'recall-animated-done');
   assert.deepEqual(log.errors, []);
   await context.close();
@@ -69,7 +61,7 @@ test("the seed's experiment: recall a training letter picked from the list", asy
   await page.selectOption('select#target-letter', String(i));
   await page.click('button#retrieve');
   await page.waitForSelector('[data-testid="retrieval-result"][data-state="done"]', { timeout: 60_000 });
-  assert.equal((await result(page)).letter, 'p');
+  assert.equal((await retrievalResult(page)).letter, 'p');
   // Every start shows what it imagines, and the posterior has one bar per letter.
   const starts = Number(await page.inputValue('#set-starts'));
   assert.equal(await page.locator('#imagined figure').count(), starts);
