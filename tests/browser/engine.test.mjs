@@ -26,25 +26,22 @@ async function recallFirstLetters(page, count) {
   return { expected: data.labels.slice(0, count), recalled };
 }
 
-test('the page runs the relaxed-SIMD build in a browser that has it, and downloads only that one', async () => {
-  const { page, context, log } = await openPage(env, { reducedMotion: 'reduce' });
-  assert.equal(await page.evaluate(() => document.documentElement.dataset.engine), 'relaxed-simd');
-  assert.deepEqual(wasmFiles(log), ['pcrnn_relaxed_bg.wasm']);
+/** Opens the page with `query`; checks it runs `build`, fetched only `file`, and recalls drawn letters. */
+async function runsBuildAndRecalls(query, build, file) {
+  const { page, context, log } = await openPage(env, { query, reducedMotion: 'reduce' });
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.engine), build);
+  assert.deepEqual(wasmFiles(log), [file]);
   const { expected, recalled } = await recallFirstLetters(page, 3);
   assert.ok(recalled.filter((l, i) => l === expected[i]).length >= 2, `recalled ${recalled} for ${expected}`);
   assert.deepEqual(log.errors, []);
   await context.close();
-});
+}
 
-test('?engine=simd128 runs the plain build, which recalls drawn letters as well', async () => {
-  const { page, context, log } = await openPage(env, { query: '?engine=simd128', reducedMotion: 'reduce' });
-  assert.equal(await page.evaluate(() => document.documentElement.dataset.engine), 'simd128');
-  assert.deepEqual(wasmFiles(log), ['pcrnn_bg.wasm']);
-  const { expected, recalled } = await recallFirstLetters(page, 3);
-  assert.ok(recalled.filter((l, i) => l === expected[i]).length >= 2, `recalled ${recalled} for ${expected}`);
-  assert.deepEqual(log.errors, []);
-  await context.close();
-});
+test('the page runs the relaxed-SIMD build in a browser that has it, and downloads only that one', () =>
+  runsBuildAndRecalls('', 'relaxed-simd', 'pcrnn_relaxed_bg.wasm'));
+
+test('?engine=simd128 runs the plain build, which recalls drawn letters as well', () =>
+  runsBuildAndRecalls('?engine=simd128', 'simd128', 'pcrnn_bg.wasm'));
 
 test('the probe decides: it validates only with the relaxed multiply-add in it', async () => {
   const { page, context } = await openPage(env);
