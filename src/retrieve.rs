@@ -271,11 +271,9 @@ impl Recall {
         &self.errors[run]
     }
 
-    /// What run `run`'s current cause makes the network write: the letter it "imagines".
-    pub fn imagined(&self, run: usize) -> Vec<[f64; 2]> {
-        let n_c = self.model.network.dims.n_c;
-        let cause = &self.paths[run][self.paths[run].len() - n_c..];
-        generate(&self.model, cause, self.steps)
+    /// What each run's current cause makes the network write: the letters they "imagine".
+    pub fn imagined(&self) -> Vec<Vec<[f64; 2]>> {
+        generate(&self.model, &self.causes(), self.steps)
     }
 
     /// For every run, the mean distance between its target and what its cause regenerates.
@@ -429,26 +427,30 @@ impl<T: Real> Kernel for Trials<'_, T> {
     }
 }
 
-/// Pure generation from one cause for `steps` steps: the trajectory the network writes for it.
-pub fn generate(model: &Model, cause: &[f64], steps: usize) -> Vec<[f64; 2]> {
+/// Pure generation from each cause (one per column) for `steps` steps, all in one batch: the
+/// trajectory the network writes for each.
+pub fn generate(model: &Model, causes: &Mat, steps: usize) -> Vec<Vec<[f64; 2]>> {
     let net = &model.network;
-    let mut state = net.start(Mat::from_column_slice(cause.len(), 1, cause));
-    let mut buf = StepBuffers::new(net.dims, 1);
-    let no_target = Mat::zeros(net.dims.n_x, 1);
+    let batch = causes.ncols();
+    let mut state = net.start(causes.clone());
+    let mut buf = StepBuffers::new(net.dims, batch);
+    let no_target = Mat::zeros(net.dims.n_x, batch);
     let mut unused = Noise::new(0);
-    (0..steps)
-        .map(|_| {
-            net.step(
-                &mut state,
-                &no_target,
-                &Rates::default(),
-                None,
-                &mut unused,
-                &mut buf,
-            );
-            [buf.x_pred[0], buf.x_pred[1]]
-        })
-        .collect()
+    let mut trajectories = vec![Vec::with_capacity(steps); batch];
+    for _ in 0..steps {
+        net.step(
+            &mut state,
+            &no_target,
+            &Rates::default(),
+            None,
+            &mut unused,
+            &mut buf,
+        );
+        for (trajectory, x) in trajectories.iter_mut().zip(buf.x_pred.column_iter()) {
+            trajectory.push([x[0], x[1]]);
+        }
+    }
+    trajectories
 }
 
 fn check_targets(targets: &[Vec<[f64; 2]>]) -> Result<(), String> {

@@ -247,7 +247,7 @@ impl Engine {
         let steps = self.steps();
         let trained = self.trainer.as_mut().map(Trainer::generate);
         let model = self.current_model()?;
-        let generated = trained.unwrap_or_else(|| generate_each(model, steps));
+        let generated = trained.unwrap_or_else(|| retrieve::generate(model, &model.mus, steps));
         let training = model.training.as_ref();
         to_js(&ModelSummary {
             labels: model.labels.clone(),
@@ -317,9 +317,7 @@ impl Engine {
             .recall
             .as_ref()
             .ok_or_else(|| JsError::new("no recall is running"))?;
-        let imagined: Vec<Vec<[f64; 2]>> =
-            (0..recall.runs()).map(|run| recall.imagined(run)).collect();
-        to_js(&imagined)
+        to_js(&recall.imagined())
     }
 
     /// The readout: per run the nearest label and the posterior over letters; the best start.
@@ -476,15 +474,6 @@ fn samples(points: &[f64]) -> Result<Vec<[f64; 3]>, JsError> {
         return Err(JsError::new("a stroke must be a list of (x, y, t) points"));
     }
     Ok(points.chunks_exact(3).map(|p| [p[0], p[1], p[2]]).collect())
-}
-
-/// Pure generation from each memory alone.
-fn generate_each(model: &Model, steps: usize) -> Vec<Vec<[f64; 2]>> {
-    model
-        .mus
-        .column_iter()
-        .map(|mu| retrieve::generate(model, mu.as_slice(), steps))
-        .collect()
 }
 
 fn fail(error: impl std::fmt::Display) -> JsError {
