@@ -7,6 +7,7 @@ import { createLettersPanel } from './panels/letters.js';
 import { createMapPanel } from './panels/map.js';
 import { createRecallPanel } from './panels/recall.js';
 import { createTeachPanel } from './panels/teach.js';
+import { setText, setProp, setAttr } from './panels/dom.js';
 
 const $ = (sel) => document.querySelector(sel);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
@@ -66,6 +67,11 @@ function onMessage(msg) {
       performance.mark('pcrnn-ready');
       document.documentElement.dataset.ready = 'true';
       document.documentElement.dataset.engine = msg.build;
+      break;
+    case 'warmed':
+      // The engine runs optimised code from here on (worker.js, warmUpPieces).
+      performance.mark('pcrnn-warmed');
+      document.documentElement.dataset.warmed = 'true';
       break;
     case 'model':
       state.model = msg.model;
@@ -315,17 +321,17 @@ function renderStatus() {
   const t = state.train;
   const status = $('[data-testid="train-status"]');
   const loss = t.losses.length ? t.losses[t.losses.length - 1] : null;
-  status.dataset.state = t.state;
-  status.dataset.iteration = String(t.iteration);
-  status.dataset.loss = loss == null ? '' : String(loss);
-  $('#iteration').textContent = t.iteration.toLocaleString('en');
-  $('#loss-value').textContent = loss == null ? (state.model?.final_loss != null ? state.model.final_loss.toPrecision(3) : '–') : loss.toPrecision(3);
-  $('#model-source').textContent = state.modelSource;
+  setProp(status.dataset, 'state', t.state);
+  setProp(status.dataset, 'iteration', String(t.iteration));
+  setProp(status.dataset, 'loss', loss == null ? '' : String(loss));
+  setText($('#iteration'), t.iteration.toLocaleString('en'));
+  setText($('#loss-value'), loss == null ? (state.model?.final_loss != null ? state.model.final_loss.toPrecision(3) : '–') : loss.toPrecision(3));
+  setText($('#model-source'), state.modelSource);
   const playing = t.state === 'running';
   $('#play').classList.toggle('playing', playing);
-  $('#play').setAttribute('aria-label', playing ? 'Pause training' : 'Train: play');
-  for (const id of ['#play', '#step', '#reset', '#train']) $(id).disabled = !state.ready || !state.data;
-  $('#download-model').disabled = !state.model;
+  setAttr($('#play'), 'aria-label', playing ? 'Pause training' : 'Train: play');
+  for (const id of ['#play', '#step', '#reset', '#train']) setProp($(id), 'disabled', !state.ready || !state.data);
+  setProp($('#download-model'), 'disabled', !state.model);
 }
 
 // ---- the render loop: one frame draws the whole state ------------------------------------------

@@ -9,7 +9,7 @@
 //   | { type: 'teach-stroke', label, points, frame } | { type: 'teach-check', json, reason }
 //   | { type: 'teach-learn', json, config }
 //   | test hooks, only after an init with testHooks: { type: 'test-panic', message } | { type: 'test-memory' }
-// Worker -> page: 'ready', 'model', 'data', 'train-progress', 'train-state', 'recall-start',
+// Worker -> page: 'ready', 'warmed', 'model', 'data', 'train-progress', 'train-state', 'recall-start',
 //   'recall-progress', 'recall-done', 'recall-state', 'exported', 'seed', 'error', 'fatal',
 //   'teach-stroke', 'teach-set', 'test-memory'.
 import init, { Engine, last_panic, fresh_seed, provoke_panic } from './pkg/pcrnn.js';
@@ -18,6 +18,7 @@ import { engineBuild, engineUrl } from './engine-build.js';
 const CHUNK_MS = 12; // work per turn of the loop; small enough that a pause lands within a frame
 const SNAPSHOT_MS = 120; // how often training sends the map and generated letters
 const RECALL_MAX_CHUNK = 50; // trials
+const WARM_UP_ROUNDS = 10;
 
 let engine = null;
 let pretrainedJson = null;
@@ -29,6 +30,7 @@ let testHooks = false; // set by a page opened with ?test-hooks
 // Work in progress. Only one of each at a time; recall takes priority over training.
 const train = { state: 'idle', target: 0, stepsPerChunk: 1, lastSnapshot: 0, iteration: 0 };
 let recall = null; // { id, trials, done, nextSnapshot }
+let warmUp = null; // the warm-up's remaining pieces (an iterator), until it is done
 let looping = false;
 
 const post = (msg) => self.postMessage(msg);
@@ -67,9 +69,10 @@ async function loop() {
   if (looping) return;
   looping = true;
   try {
-    while (engine && !hidden && (recall || train.state === 'running')) {
+    while (engine && !hidden && (recall || train.state === 'running' || warmUp)) {
       if (recall) recallChunk();
-      else trainChunk();
+      else if (train.state === 'running') trainChunk();
+      else warmUpChunk();
       await yieldTurn();
     }
   } finally {
@@ -173,6 +176,40 @@ function trainCommand({ cmd, config }) {
   }
 }
 
+// ---- warm-up --------------------------------------------------------------------------------
+
+// V8 runs a new wasm module through its baseline compiler, and swaps in optimised code for a
+// function once it has been busy for a while: without a warm-up a visitor's first recall took
+// about 1.5× as long as the next ones. So after start-up a scratch engine trains and recalls a
+// little, in pieces of a few ms, whenever the page has asked for nothing else.
+function* warmUpPieces(dataJson) {
+  const t0 = performance.now();
+  const scratch = new Engine();
+  try {
+    scratch.load_data(dataJson);
+    scratch.train_reset({ seed: 0 });
+    for (let round = 0; round < WARM_UP_ROUNDS; round++) {
+      scratch.train_steps(2);
+      yield;
+      scratch.recall_letter(0, { trials: 10, starts: 4 }, 0);
+      scratch.recall_advance(10);
+      yield;
+    }
+  } finally {
+    scratch.free();
+  }
+  post({ type: 'warmed', ms: performance.now() - t0 });
+}
+
+function warmUpChunk() {
+  try {
+    if (warmUp.next().done) warmUp = null;
+  } catch (err) {
+    warmUp = null;
+    reportError(err, 'warm-up');
+  }
+}
+
 // ---- recall ---------------------------------------------------------------------------------
 
 function recallCommand({ id, source, settings, seed }) {
@@ -247,6 +284,10 @@ async function start(wantedBuild) {
     }
   }
   post({ type: 'ready', data, model, pretrained: !!pretrainedJson, build });
+  if (data) {
+    warmUp = warmUpPieces(dataText);
+    yieldTurn().then(loop); // after the rest of the init (a restored model)
+  }
 }
 
 async function fetchText(path) {

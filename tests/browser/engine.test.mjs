@@ -1,9 +1,10 @@
 // Which wasm build the page runs (www/engine-build.js): the relaxed-SIMD one where the browser
 // validates its probe, the plain simd128 one otherwise or when asked for with ?engine=simd128.
-// Each page downloads only the build it runs, and both recall drawn letters.
+// Each page downloads only the build it runs, and both recall drawn letters. After start-up a
+// scratch engine warms V8's optimised code up, and leaves the page's engine as it was.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAll, openPage, letters, recallDrawn } from './harness.mjs';
+import { startAll, openPage, letters, recallDrawn, retrievalResult } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -59,5 +60,48 @@ test('the probe decides: it validates only with the relaxed multiply-add in it',
     };
   });
   assert.deepEqual(verdicts, { probe: true, undefinedOpcode: false, chosen: 'relaxed-simd', forced: 'simd128' });
+  await context.close();
+});
+
+/** Recalls training letter `label` picked from the list; returns the letter and the posterior. */
+async function recallPicked(page, label) {
+  await page.click('#clear-pad');
+  await page.waitForSelector('[data-testid="retrieval-result"][data-state="idle"]');
+  await page.selectOption('select#target-letter', String(letters().labels.indexOf(label)));
+  await page.click('button#retrieve');
+  return recallOutcome(page);
+}
+
+async function recallOutcome(page) {
+  await page.waitForSelector('[data-testid="retrieval-result"][data-state="done"]', { timeout: 60_000 });
+  const bars = await page.locator('#posterior .pbar').evaluateAll((all) => all.map((b) => b.title));
+  return { letter: (await retrievalResult(page)).letter, bars };
+}
+
+/** In the page: the moment it is ready, recall the training letter at `index` (the engine's
+ * warm-up has only just begun then), noting whether the warm-up had ended. */
+function recallAtReady(index) {
+  new MutationObserver((_, observer) => {
+    const root = document.documentElement;
+    if (root.dataset.ready !== 'true') return;
+    observer.disconnect();
+    window.recalledAtReady = { warmed: root.dataset.warmed === 'true' };
+    document.querySelector('select#target-letter').value = String(index);
+    document.querySelector('button#retrieve').click();
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+}
+
+test("the warm-up after start-up ends, and leaves the page's engine and model as they were", async () => {
+  const p = letters().labels.indexOf('p');
+  const { page, context, log } = await openPage(env, { reducedMotion: 'reduce', hash: '#seed=11', init: recallAtReady, initArg: p });
+  const first = await recallOutcome(page);
+  assert.deepEqual(await page.evaluate(() => window.recalledAtReady), { warmed: false }, 'the recall came during the warm-up');
+  await page.waitForSelector('html[data-warmed="true"]', { timeout: 30_000 });
+  const again = await recallPicked(page, 'p');
+  assert.equal(first.letter, 'p');
+  assert.equal(first.bars.length, new Set(letters().labels).size);
+  assert.deepEqual(again, first, 'the same seed gave another recall after the warm-up');
+  assert.equal(await page.locator('#model-source').innerText(), 'pretrained');
+  assert.deepEqual(log.errors, []);
   await context.close();
 });

@@ -43,9 +43,11 @@ export async function startAll() {
   };
 }
 
-/** A new page that records console errors, page errors and every request URL. */
-export async function openPage(env, { viewport = { width: 1280, height: 900 }, query = '', hash = '', reducedMotion = 'no-preference' } = {}) {
+/** A new page that records console errors, page errors and every request URL; `init` (a
+ * function, and its argument) runs in the page before its own scripts. */
+export async function openPage(env, { viewport = { width: 1280, height: 900 }, query = '', hash = '', reducedMotion = 'no-preference', init = null, initArg } = {}) {
   const context = await env.browser.newContext({ viewport, reducedMotion });
+  if (init) await context.addInitScript(init, initArg);
   const page = await context.newPage();
   const log = { errors: [], requests: [] };
   page.on('console', (msg) => {

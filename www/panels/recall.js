@@ -3,6 +3,7 @@
 // they move.
 import { COLORS, fit, bounds, frame, trajectory, startColor, onResize } from './canvas.js';
 import { createPad } from './pad.js';
+import { setText, setProp, setAttr } from './dom.js';
 
 export function createRecallPanel(root, { onStroke, onClear }) {
   const result = root.querySelector('[data-testid="retrieval-result"]');
@@ -56,7 +57,7 @@ export function createRecallPanel(root, { onStroke, onClear }) {
       const pts = snap?.imagined?.[k];
       if (pts) trajectory(ctx, pts, toPx, { color: startColor(k), width: 1.8, startDot: true });
       const run = rec.revealed ? rec.report?.runs?.[k] : null;
-      label.textContent = run ? `start ${k + 1}: ${run.label}` : `start ${k + 1}`;
+      setText(label, run ? `start ${k + 1}: ${run.label}` : `start ${k + 1}`);
       fig.classList.toggle('best', !!(rec.revealed && rec.report && rec.report.best_start[0] === k));
     });
   }
@@ -89,12 +90,13 @@ export function createRecallPanel(root, { onStroke, onClear }) {
       );
     }
     [...posteriorEl.children].forEach((bar, i) => {
-      bar.lastChild.textContent = letters[i];
-      bar.firstChild.firstChild.style.height = `${Math.round(48 * (values[i] ?? 0))}px`;
+      setText(bar.lastChild, letters[i]);
+      setProp(bar.firstChild.firstChild.style, 'height', `${Math.round(48 * (values[i] ?? 0))}px`);
       bar.classList.toggle('best', i === top);
-      bar.title = `${letters[i]}: ${((values[i] ?? 0) * 100).toFixed(1)}%`;
+      setProp(bar, 'title', `${letters[i]}: ${((values[i] ?? 0) * 100).toFixed(1)}%`);
     });
-    posteriorEl.setAttribute(
+    setAttr(
+      posteriorEl,
       'aria-label',
       best ? `Posterior over letters; highest: ${letters[top]} at ${(values[top] * 100).toFixed(0)} percent` : 'Posterior over letters (none yet)',
     );
@@ -105,25 +107,23 @@ export function createRecallPanel(root, { onStroke, onClear }) {
     const rec = state.recall;
     const status = rec ? (rec.revealed ? rec.state : rec.state === 'error' || rec.state === 'cancelled' ? rec.state : 'running') : 'idle';
     const shownState = status === 'cancelled' ? 'idle' : status;
-    if (result.dataset.state !== shownState) result.dataset.state = shownState;
+    setProp(result.dataset, 'state', shownState);
     if (rec && status === 'done') {
       const letter = rec.report.predictions[0];
-      result.dataset.letter = letter;
-      letterEl.textContent = letter;
+      setProp(result.dataset, 'letter', letter);
+      setText(letterEl, letter);
       const target = rec.kind === 'letter' ? ` (target: ${rec.targetLabel})` : '';
-      statusEl.textContent = `after ${rec.report.trials} trials from ${rec.runs} starts${target}; ${rec.ms.toFixed(0)} ms`;
-    } else if (rec && status === 'running') {
-      delete result.dataset.letter;
-      letterEl.textContent = '…';
-      statusEl.textContent = `recalling… trial ${Math.floor(rec.shown)} of ${rec.total}`;
-    } else if (status === 'error') {
-      delete result.dataset.letter;
-      letterEl.textContent = '!';
-      statusEl.textContent = 'could not recall this one (see the message)';
+      setText(statusEl, `after ${rec.report.trials} trials from ${rec.runs} starts${target}; ${rec.ms.toFixed(0)} ms`);
     } else {
-      delete result.dataset.letter;
-      letterEl.textContent = '?';
-      statusEl.textContent = state.model ? 'Draw a letter to begin.' : 'Loading the network…';
+      if ('letter' in result.dataset) delete result.dataset.letter;
+      const [mark, line] =
+        rec && status === 'running'
+          ? ['…', `recalling… trial ${Math.floor(rec.shown)} of ${rec.total}`]
+          : status === 'error'
+            ? ['!', 'could not recall this one (see the message)']
+            : ['?', state.model ? 'Draw a letter to begin.' : 'Loading the network…'];
+      setText(letterEl, mark);
+      setText(statusEl, line);
     }
     if (rec && figures.length !== rec.runs) buildFigures(rec.runs);
     if (!rec && figures.length) buildFigures(0);

@@ -6,6 +6,7 @@
 import { COLORS, fit, bounds, frame, trajectory } from './canvas.js';
 import { createPad } from './pad.js';
 import { trainConfig } from './settings.js';
+import { setText, setProp } from './dom.js';
 
 export const MAX_EXEMPLARS = 200;
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -307,31 +308,31 @@ export function createTeachPanel(root, state, api) {
     const nLabels = new Set(teach.set.labels).size;
     const p = phase();
     const dataState = p === 'stopped' ? 'idle' : p;
-    if (statusEl.dataset.state !== dataState) statusEl.dataset.state = dataState;
-    statusEl.dataset.count = String(n);
+    setProp(statusEl.dataset, 'state', dataState);
+    setProp(statusEl.dataset, 'count', String(n));
     const it = state.train.iteration;
     const losses = state.train.losses;
     const loss = losses.length ? `, loss ${losses[losses.length - 1].toPrecision(3)}` : '';
     const stale = teach.active && teach.learnedVersion !== teach.version ? ' The set has changed since: press Learn again to include the changes.' : '';
     const sets = `${n} exemplar${n === 1 ? '' : 's'} of ${nLabels} label${nLabels === 1 ? '' : 's'} (at most ${MAX_EXEMPLARS}).`;
-    statusText.textContent = {
+    setText(statusText, {
       idle: `${sets} ${n ? 'Press Learn to teach them to the network.' : ''}`,
       running: `Learning… iteration ${it.toLocaleString('en')} of ${teach.target.toLocaleString('en')}${loss}.`,
       done: `Learned ${n} exemplars in ${it.toLocaleString('en')} iterations. Draw on the recall pad: it recalls among the taught labels.${stale}`,
       stopped: `Stopped at iteration ${it.toLocaleString('en')} of ${teach.target.toLocaleString('en')}; recall uses what it has learned so far.${stale}`,
       error: 'Learning stopped with an error (see the message); the last good model is kept.',
-    }[p];
-    progress.max = Math.max(1, teach.target);
-    progress.value = p === 'idle' ? 0 : Math.min(it, teach.target);
-    progress.hidden = p === 'idle';
-    iterInput.placeholder = `auto: ${defaultIterations(n, fromSelect.value === 'model')}`;
+    }[p]);
+    setProp(progress, 'max', Math.max(1, teach.target));
+    setProp(progress, 'value', p === 'idle' ? 0 : Math.min(it, teach.target));
+    setProp(progress, 'hidden', p === 'idle');
+    setProp(iterInput, 'placeholder', `auto: ${defaultIterations(n, fromSelect.value === 'model')}`);
     const running = p === 'running';
-    $('#teach-learn').disabled = !state.ready || running || !n;
-    $('#teach-cancel').disabled = !running;
-    $('#teach-shipped').disabled = !state.ready || !teach.pretrained || state.modelSource === 'pretrained';
-    $('#teach-export').disabled = !n;
-    $('#teach-clear').disabled = !n;
-    $('#teach-download-model').disabled = !teach.active || running;
+    setProp($('#teach-learn'), 'disabled', !state.ready || running || !n);
+    setProp($('#teach-cancel'), 'disabled', !running);
+    setProp($('#teach-shipped'), 'disabled', !state.ready || !teach.pretrained || state.modelSource === 'pretrained');
+    setProp($('#teach-export'), 'disabled', !n);
+    setProp($('#teach-clear'), 'disabled', !n);
+    setProp($('#teach-download-model'), 'disabled', !teach.active || running);
   }
 
   return { render, onMessage };
