@@ -111,11 +111,13 @@ export function createRecallPanel(root, { onStroke, onClear }) {
     if (rec && status === 'done') {
       const letter = rec.report.predictions[0];
       setProp(result.dataset, 'letter', letter);
+      setProp(result.dataset, 'ms', rec.ms.toFixed(0));
       setText(letterEl, letter);
       const target = rec.kind === 'letter' ? ` (target: ${rec.targetLabel})` : '';
       setText(statusEl, `after ${rec.report.trials} trials from ${rec.runs} starts${target}; ${rec.ms.toFixed(0)} ms`);
     } else {
-      if ('letter' in result.dataset) delete result.dataset.letter;
+      delete result.dataset.letter;
+      delete result.dataset.ms;
       const [mark, line] =
         rec && status === 'running'
           ? ['…', `recalling… trial ${Math.floor(rec.shown)} of ${rec.total}`]
