@@ -111,8 +111,11 @@ function onMessage(msg) {
       const rec = state.recall;
       if (msg.id !== rec?.id) return;
       msg.paths.forEach((pts, k) => rec.paths[k].push(...pts));
+      // Draw now only if the replay was waiting for these trials; else its own clock shows them.
+      const waiting = !(rec.shown < rec.received);
       rec.received = msg.trials;
       if (msg.imagined) rec.snapshots.push({ trials: msg.trials, imagined: msg.imagined });
+      if (!waiting) return;
       break;
     }
     case 'recall-done': {
@@ -352,7 +355,7 @@ function frame(now) {
     // time. Never ahead of what the worker has computed.
     const elapsed = now - rec.t0;
     const goal = reducedMotion.matches ? rec.total : Math.exp((Math.log(rec.total + 1) * elapsed) / REPLAY_MS) - 1;
-    rec.shown = Math.min(rec.received, goal);
+    rec.shown = Math.min(rec.received ?? 0, goal);
     if (rec.computed && rec.shown >= rec.total) {
       rec.revealed = true;
       rec.state = 'done';
@@ -360,7 +363,17 @@ function frame(now) {
   }
   renderStatus();
   for (const panel of panels) panel.render(state);
-  if (rec && !rec.revealed && rec.state === 'running') update();
+  if (rec && !rec.revealed && rec.state === 'running' && rec.shown < rec.received) nextReplayFrame(rec, now);
+}
+
+// The replay's next frame: at once, or when its clock reaches the next trial if that is more
+// than a frame away. Its first trial is due 0.1 × REPLAY_MS after the stroke, while the worker
+// computes; frames with nothing new still cost the main thread a few ms each, on the cores the
+// worker needs. (When the replay waits for the worker, the next trials' message draws them.)
+function nextReplayFrame(rec, now) {
+  const due = rec.t0 + (REPLAY_MS * Math.log(Math.floor(rec.shown) + 2)) / Math.log(rec.total + 1);
+  if (due - now < 20) update();
+  else setTimeout(update, due - now - 10);
 }
 
 // ---- controls --------------------------------------------------------------------------------

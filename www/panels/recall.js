@@ -72,6 +72,9 @@ export function createRecallPanel(root, { onStroke, onClear }) {
     const best = rec?.revealed && rec.report ? rec.report.runs[rec.report.best_start[0]] : null;
     const values = best ? best.posterior : letters.map(() => 0);
     const top = best ? values.indexOf(Math.max(...values)) : -1;
+    // Bars grow into a posterior, and drop at once when a recall starts: a transition then would
+    // take frames while the worker computes (style.css).
+    posteriorEl.classList.toggle('empty', !best);
     if (posteriorEl.children.length !== letters.length) {
       posteriorEl.replaceChildren(
         ...letters.map(() => {
