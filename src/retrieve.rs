@@ -278,27 +278,20 @@ impl Recall {
 
     /// For every run, the mean distance between its target and what its cause regenerates.
     fn regeneration_errors(&self, causes: &Mat) -> Vec<f64> {
-        let net = &self.model.network;
-        let batch = causes.ncols();
-        let mut state = net.start(causes.clone());
-        let mut buf = StepBuffers::new(net.dims, batch);
-        let mut unused = Noise::new(0);
-        let mut sums = vec![0.0; batch];
-        let targets: Vec<Mat> = self.targets_f64();
-        for x_t in &targets {
-            net.step(
-                &mut state,
-                x_t,
-                &Rates::default(),
-                None,
-                &mut unused,
-                &mut buf,
-            );
-            for (sum, e) in sums.iter_mut().zip(buf.error.column_iter()) {
-                *sum += e.norm();
-            }
-        }
-        sums.iter().map(|s| s / self.steps as f64).collect()
+        let targets = self.targets_f64();
+        generate(&self.model, causes, self.steps)
+            .iter()
+            .enumerate()
+            .map(|(run, generated)| {
+                let sum: f64 = generated
+                    .iter()
+                    .zip(&targets)
+                    .map(|(x, x_t)| (x[0] - x_t[(0, run)]).powi(2) + (x[1] - x_t[(1, run)]).powi(2))
+                    .map(f64::sqrt)
+                    .sum();
+                sum / self.steps as f64
+            })
+            .collect()
     }
 
     /// The targets as one n_x × B matrix per step.
