@@ -4,7 +4,7 @@
 // scratch engine warms V8's optimised code up, and leaves the page's engine as it was.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAll, openPage, letters, recallDrawn, retrievalResult } from './harness.mjs';
+import { startAll, openPage, letters, recallDrawn, recallEnded } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -73,9 +73,9 @@ async function recallPicked(page, label) {
 }
 
 async function recallOutcome(page) {
-  await page.waitForSelector('[data-testid="retrieval-result"][data-state="done"]', { timeout: 60_000 });
+  const { state, letter } = await recallEnded(page);
   const bars = await page.locator('#posterior .pbar').evaluateAll((all) => all.map((b) => b.title));
-  return { letter: (await retrievalResult(page)).letter, bars };
+  return { state, letter, bars };
 }
 
 /** In the page: the moment it is ready, recall the training letter at `index` (the engine's
@@ -98,6 +98,7 @@ test("the warm-up after start-up ends, and leaves the page's engine and model as
   assert.deepEqual(await page.evaluate(() => window.recalledAtReady), { warmed: false }, 'the recall came during the warm-up');
   await page.waitForSelector('html[data-warmed="true"]', { timeout: 30_000 });
   const again = await recallPicked(page, 'p');
+  assert.equal(first.state, 'done');
   assert.equal(first.letter, 'p');
   assert.equal(first.bars.length, new Set(letters().labels).size);
   assert.deepEqual(again, first, 'the same seed gave another recall after the warm-up');

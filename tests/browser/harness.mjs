@@ -75,11 +75,16 @@ export async function screenshot(page, name) {
 export const retrievalResult = (page) =>
   page.locator('[data-testid="retrieval-result"]').evaluate((e) => ({ ...e.dataset }));
 
+/** Waits for the recall under way to end (done or error); returns what the panel shows. */
+export async function recallEnded(page) {
+  await page.waitForSelector('[data-testid="retrieval-result"]:is([data-state="done"], [data-state="error"])', { timeout: 60_000 });
+  return retrievalResult(page);
+}
+
 /** Draws a trajectory on the pad with the mouse and waits for its recall to end. */
 export async function recallDrawn(page, trajectory) {
   await drawTrajectory(page, trajectory);
-  await page.waitForSelector('[data-testid="retrieval-result"]:is([data-state="done"], [data-state="error"])', { timeout: 60_000 });
-  return retrievalResult(page);
+  return recallEnded(page);
 }
 
 /** Draws a trajectory (model frame, y up) on a pad (canvas#draw-pad unless told) with the mouse,

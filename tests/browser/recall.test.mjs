@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startAll, openPage, screenshot, letters, drawTrajectory, ensureModel, recallDrawn, retrievalResult } from './harness.mjs';
+import { startAll, openPage, screenshot, letters, drawTrajectory, ensureModel, recallDrawn, recallEnded, retrievalResult } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -60,8 +60,9 @@ test("the seed's experiment: recall a training letter picked from the list", asy
   const i = data.labels.indexOf('p');
   await page.selectOption('select#target-letter', String(i));
   await page.click('button#retrieve');
-  await page.waitForSelector('[data-testid="retrieval-result"][data-state="done"]', { timeout: 60_000 });
-  assert.equal((await retrievalResult(page)).letter, 'p');
+  const r = await recallEnded(page);
+  assert.equal(r.state, 'done');
+  assert.equal(r.letter, 'p');
   // Every start shows what it imagines, and the posterior has one bar per letter.
   const starts = Number(await page.inputValue('#set-starts'));
   assert.equal(await page.locator('#imagined figure').count(), starts);
