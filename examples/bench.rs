@@ -14,13 +14,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use pcrnn::dataset::DataSet;
-use pcrnn::formats::{model_to_json, parse_data_set};
+use pcrnn::data::dataset::DataSet;
+use pcrnn::data::formats::{model_to_json, parse_data_set};
+use pcrnn::kernels::real::Precision;
+use pcrnn::kernels::simd::{self, Level};
 use pcrnn::model::Model;
-use pcrnn::real::Precision;
-use pcrnn::retrieve::{Recall, RecallSettings};
-use pcrnn::simd::{self, Level};
-use pcrnn::train::{TrainConfig, Trainer};
+use pcrnn::model::retrieve::{Recall, RecallSettings};
+use pcrnn::model::train::{TrainConfig, Trainer};
 
 const ITERATIONS: usize = 1000;
 const TRIALS: usize = 1000;

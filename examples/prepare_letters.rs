@@ -9,7 +9,7 @@
 //! the training set's frame. Numbers are rounded to 6 decimals (the frame first, so the file
 //! is consistent with its own frame), and the output is a pure function of the input.
 
-use pcrnn::stroke::{Frame, SEED_SPREAD, fit_frame, to_frame};
+use pcrnn::data::stroke::{Frame, SEED_SPREAD, fit_frame, to_frame};
 use serde::Deserialize;
 use std::process::ExitCode;
 

@@ -8,12 +8,12 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::dataset::DataSet;
-use crate::formats;
+use crate::data::dataset::DataSet;
+use crate::data::formats;
+use crate::data::stroke::{self, Frame};
 use crate::model::Model;
-use crate::retrieve::{self, Recall, RecallSettings};
-use crate::stroke::{self, Frame};
-use crate::train::{TrainConfig, Trainer};
+use crate::model::retrieve::{self, Recall, RecallSettings};
+use crate::model::train::{TrainConfig, Trainer};
 
 /// The message of the last panic. A panic aborts the wasm instance (an "unreachable" trap in
 /// JS); the hook runs first and keeps the message here so the worker can show what went wrong.

@@ -2,10 +2,10 @@
 //! (docs/reliability.md lists them; `cargo test --release --test bad_input -- --nocapture`
 //! prints the table it is made from).
 
-use pcrnn::formats::{parse_data_set, parse_model, parse_strokes};
-use pcrnn::retrieve::{Recall, RecallSettings};
-use pcrnn::stroke::{Frame, to_frame};
-use pcrnn::train::TrainConfig;
+use pcrnn::data::formats::{parse_data_set, parse_model, parse_strokes};
+use pcrnn::data::stroke::{Frame, to_frame};
+use pcrnn::model::retrieve::{Recall, RecallSettings};
+use pcrnn::model::train::TrainConfig;
 use serde_json::{Value, json};
 
 const LETTERS: &str = include_str!("../data/letters.json");

@@ -167,7 +167,7 @@ fn diverging_training_stops_and_keeps_the_last_good_parameters() {
     ]);
     fails_with(&out, "diverged");
     let saved = std::fs::read_to_string(&model).unwrap();
-    let parsed = pcrnn::formats::parse_model(&saved).expect("the last good parameters load");
+    let parsed = pcrnn::data::formats::parse_model(&saved).expect("the last good parameters load");
     assert!(parsed.network.params.w_r.iter().all(|v| v.is_finite()));
 }
 

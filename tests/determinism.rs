@@ -1,8 +1,8 @@
 //! The same seed gives the same numbers; another seed gives others.
 
-use pcrnn::dataset::DataSet;
-use pcrnn::retrieve::{Recall, RecallSettings};
-use pcrnn::train::{TrainConfig, Trainer};
+use pcrnn::data::dataset::DataSet;
+use pcrnn::model::retrieve::{Recall, RecallSettings};
+use pcrnn::model::train::{TrainConfig, Trainer};
 
 fn curves() -> DataSet {
     let trajectories = (0..4)

@@ -1,9 +1,11 @@
 //! JSON round trips, and a clear sentence for every malformed input.
 
-use pcrnn::dataset::DataSet;
-use pcrnn::formats::{data_set_to_json, model_to_json, parse_data_set, parse_model, parse_strokes};
-use pcrnn::retrieve::RecallSettings;
-use pcrnn::train::{TrainConfig, Trainer};
+use pcrnn::data::dataset::DataSet;
+use pcrnn::data::formats::{
+    data_set_to_json, model_to_json, parse_data_set, parse_model, parse_strokes,
+};
+use pcrnn::model::retrieve::RecallSettings;
+use pcrnn::model::train::{TrainConfig, Trainer};
 
 fn small_data() -> DataSet {
     let line = |k: f64| {

@@ -1,8 +1,8 @@
 //! Backpropagation through time against central finite differences, for every trained tensor.
 
-use pcrnn::dataset::DataSet;
-use pcrnn::network::Mat;
-use pcrnn::train::{TrainConfig, Trainer};
+use pcrnn::data::dataset::DataSet;
+use pcrnn::model::network::Mat;
+use pcrnn::model::train::{TrainConfig, Trainer};
 
 fn small_trainer() -> Trainer {
     // A small network with a short time constant so the recurrence matters within 12 steps.

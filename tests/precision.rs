@@ -3,11 +3,11 @@
 
 mod common;
 
-use pcrnn::dataset::DataSet;
-use pcrnn::network::Mat;
-use pcrnn::real::Precision;
-use pcrnn::retrieve::{Recall, RecallSettings};
-use pcrnn::train::{TrainConfig, Trainer};
+use pcrnn::data::dataset::DataSet;
+use pcrnn::kernels::real::Precision;
+use pcrnn::model::network::Mat;
+use pcrnn::model::retrieve::{Recall, RecallSettings};
+use pcrnn::model::train::{TrainConfig, Trainer};
 
 fn trainer(data: &DataSet, precision: Precision) -> Trainer {
     let config = TrainConfig {

@@ -2,9 +2,9 @@
 //! settings and the data's frame, and regenerating it from data/letters.json with its stored
 //! seed and iterations gives the same final loss; each memory regenerates its own letter.
 
-use pcrnn::formats::{parse_data_set, parse_model};
-use pcrnn::retrieve::{RecallSettings, generate};
-use pcrnn::train::{TrainConfig, Trainer};
+use pcrnn::data::formats::{parse_data_set, parse_model};
+use pcrnn::model::retrieve::{RecallSettings, generate};
+use pcrnn::model::train::{TrainConfig, Trainer};
 
 const MODEL: &str = include_str!("../data/model.json");
 const LETTERS: &str = include_str!("../data/letters.json");

@@ -1,9 +1,9 @@
 //! Property tests (proptest): the stroke pipeline does not care where, how large or how fast a
 //! letter was drawn, and the prior's pull is the gradient of its log density (DESIGN.md §1, §4).
 
-use pcrnn::network::Mat;
-use pcrnn::prior::{MixturePrior, PriorForm};
-use pcrnn::stroke::{Frame, to_frame};
+use pcrnn::data::stroke::{Frame, to_frame};
+use pcrnn::model::network::Mat;
+use pcrnn::model::prior::{MixturePrior, PriorForm};
 use proptest::prelude::*;
 
 const TOLERANCE: f64 = 1e-6;

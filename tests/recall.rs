@@ -3,8 +3,8 @@
 
 mod common;
 
-use pcrnn::retrieve::{Recall, RecallSettings};
-use pcrnn::train::{TrainConfig, Trainer};
+use pcrnn::model::retrieve::{Recall, RecallSettings};
+use pcrnn::model::train::{TrainConfig, Trainer};
 
 #[test]
 fn trained_letters_are_recalled_from_random_starts() {

@@ -3,14 +3,15 @@
 //! Adam trajectory and retrieval trial. Regenerate the fixture with
 //! `python3 tests/reference/reference.py fixture`.
 
-use pcrnn::adam::AdamConfig;
-use pcrnn::dataset::DataSet;
+use pcrnn::data::dataset::DataSet;
+use pcrnn::kernels::noise::Noise;
+use pcrnn::kernels::step::StepBuffers;
 use pcrnn::model::Model;
-use pcrnn::network::{Dims, Mat, Network, Params, Rates, StepBuffers, Vector};
-use pcrnn::noise::Noise;
-use pcrnn::prior::{MixturePrior, PriorForm};
-use pcrnn::retrieve::RecallSettings;
-use pcrnn::train::{TrainConfig, Trainer};
+use pcrnn::model::adam::AdamConfig;
+use pcrnn::model::network::{Dims, Mat, Network, Params, Rates, Vector};
+use pcrnn::model::prior::{MixturePrior, PriorForm};
+use pcrnn::model::retrieve::RecallSettings;
+use pcrnn::model::train::{TrainConfig, Trainer};
 use serde_json::Value;
 
 /// float64 against float64: only summation order differs.
@@ -198,7 +199,7 @@ fn check_retrieval(f: &Value, block: &str) {
         alpha_c: r["alpha_c"].as_f64().unwrap(),
         sigma_r: r["sigma_r"].as_f64().unwrap(),
     };
-    let targets = pcrnn::dataset::time_major(&targets(f), 1);
+    let targets = pcrnn::data::dataset::time_major(&targets(f), 1);
     let batch = targets[0].ncols();
     let mut state = model.network.start(matrix(&r["c_start"]).transpose());
     let mut buf = StepBuffers::new(model.network.dims, batch);

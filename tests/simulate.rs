@@ -5,12 +5,12 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use pcrnn::formats::parse_data_set;
-use pcrnn::noise::Noise;
-use pcrnn::simulate::{Ranges, simulate, simulate_set};
-use pcrnn::stroke::to_frame;
+use pcrnn::data::formats::parse_data_set;
+use pcrnn::data::simulate::{Ranges, simulate, simulate_set};
+use pcrnn::data::stroke::to_frame;
+use pcrnn::kernels::noise::Noise;
 
-fn letters() -> pcrnn::dataset::DataSet {
+fn letters() -> pcrnn::data::dataset::DataSet {
     parse_data_set(include_str!("../data/letters.json")).unwrap()
 }
 

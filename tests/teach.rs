@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use pcrnn::formats;
+use pcrnn::data::formats;
 
 fn file(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)

@@ -5,12 +5,12 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    if let Ok(model) = pcrnn::formats::parse_model(text) {
+    if let Ok(model) = pcrnn::data::formats::parse_model(text) {
         // A loaded model can be used: it writes out, loads again and generates finite letters.
-        let again = pcrnn::formats::parse_model(&pcrnn::formats::model_to_json(&model))
+        let again = pcrnn::data::formats::parse_model(&pcrnn::data::formats::model_to_json(&model))
             .expect("a loaded model written out loads again");
         let mu: Vec<f64> = again.mus.column(0).iter().copied().collect();
-        let letter = pcrnn::retrieve::generate(&again, &mu, 8);
+        let letter = pcrnn::model::retrieve::generate(&again, &mu, 8);
         assert!(letter.iter().flatten().all(|v| v.is_finite()));
     }
 });

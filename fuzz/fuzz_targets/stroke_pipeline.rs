@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pcrnn::stroke::{Frame, to_frame};
+use pcrnn::data::stroke::{Frame, to_frame};
 
 fuzz_target!(|input: (u16, [f64; 3], Vec<[f64; 3]>)| {
     let (length, [x, y, size], points) = input;

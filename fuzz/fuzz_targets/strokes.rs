@@ -3,10 +3,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pcrnn::stroke::{Frame, to_frame};
+use pcrnn::data::stroke::{Frame, to_frame};
 
 fuzz_target!(|text: &str| {
-    if let Ok(strokes) = pcrnn::formats::parse_strokes(text) {
+    if let Ok(strokes) = pcrnn::data::formats::parse_strokes(text) {
         let frame = Frame {
             length: 60,
             start: [0.0, 0.0],

@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 
-use pcrnn::dataset::DataSet;
-use pcrnn::formats::parse_data_set;
+use pcrnn::data::dataset::DataSet;
+use pcrnn::data::formats::parse_data_set;
 
 /// The letters of data/letters.json whose labels are in `keep`, with the set's frame.
 pub fn letters(keep: &[&str]) -> DataSet {

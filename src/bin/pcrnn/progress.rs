@@ -21,12 +21,12 @@ pub fn read_text(path: &std::path::Path) -> Result<String, String> {
     let size = std::fs::metadata(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?
         .len();
-    if size > pcrnn::formats::MAX_JSON_BYTES as u64 {
+    if size > pcrnn::data::formats::MAX_JSON_BYTES as u64 {
         return Err(format!(
             "{} is {} MB, more than the limit of {} MB",
             path.display(),
             size / (1024 * 1024),
-            pcrnn::formats::MAX_JSON_BYTES / (1024 * 1024)
+            pcrnn::data::formats::MAX_JSON_BYTES / (1024 * 1024)
         ));
     }
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))

@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::{ArgGroup, Args};
-use pcrnn::formats::{parse_data_set, parse_model, parse_strokes};
-use pcrnn::prior::PriorForm;
-use pcrnn::real::Precision;
-use pcrnn::retrieve::{Recall, RecallReport};
-use pcrnn::stroke::to_frame;
+use pcrnn::data::formats::{parse_data_set, parse_model, parse_strokes};
+use pcrnn::data::stroke::to_frame;
+use pcrnn::kernels::real::Precision;
+use pcrnn::model::prior::PriorForm;
+use pcrnn::model::retrieve::{Recall, RecallReport};
 
 use crate::progress::{bar, read_text};
 

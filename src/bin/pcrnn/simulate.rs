@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use pcrnn::formats::{Stroke, parse_data_set};
-use pcrnn::simulate::{Ranges, simulate_set};
+use pcrnn::data::formats::{Stroke, parse_data_set};
+use pcrnn::data::simulate::{Ranges, simulate_set};
 
 use crate::progress::read_text;
 

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use pcrnn::adam::AdamConfig;
-use pcrnn::formats::{model_to_json, parse_data_set};
-use pcrnn::retrieve::RecallSettings;
-use pcrnn::train::{TrainConfig, Trainer};
+use pcrnn::data::formats::{model_to_json, parse_data_set};
+use pcrnn::model::adam::AdamConfig;
+use pcrnn::model::retrieve::RecallSettings;
+use pcrnn::model::train::{TrainConfig, Trainer};
 
 use crate::progress::{bar, read_text};
 

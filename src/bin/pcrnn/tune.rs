@@ -19,15 +19,15 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use pcrnn::dataset::DataSet;
-use pcrnn::formats::parse_data_set;
+use pcrnn::data::dataset::DataSet;
+use pcrnn::data::formats::parse_data_set;
+use pcrnn::data::simulate::{Ranges, simulate_set};
+use pcrnn::data::stroke::{Frame, to_frame};
+use pcrnn::kernels::noise::Noise;
 use pcrnn::model::Model;
-use pcrnn::noise::Noise;
-use pcrnn::prior::PriorForm;
-use pcrnn::retrieve::{Recall, RecallSettings};
-use pcrnn::simulate::{Ranges, simulate_set};
-use pcrnn::stroke::{Frame, to_frame};
-use pcrnn::train::{TrainConfig, Trainer};
+use pcrnn::model::prior::PriorForm;
+use pcrnn::model::retrieve::{Recall, RecallSettings};
+use pcrnn::model::train::{TrainConfig, Trainer};
 
 use crate::progress::read_text;
 

@@ -3,7 +3,7 @@
 
 use rand::{Rng, SeedableRng};
 
-use crate::activation::{LN2_HI, LN2_LO, ROUNDER};
+use crate::kernels::activation::{LN2_HI, LN2_LO, ROUNDER};
 use rand_pcg::Pcg64Mcg;
 
 pub struct Noise {

@@ -11,8 +11,8 @@ use std::f64::consts::TAU;
 
 use serde::{Deserialize, Serialize};
 
-use crate::formats::Stroke;
-use crate::noise::Noise;
+use crate::data::formats::Stroke;
+use crate::kernels::noise::Noise;
 
 /// How far a drawing may differ from the letter. Every value is drawn uniformly in its range
 /// (`±x` for a single number), independently per drawing.

@@ -7,11 +7,11 @@
 //! iteration: the [`Workspace`] holds every buffer. The passes compute in f64 or f32 (see
 //! `real`); gradients come out in f64 either way.
 
-use crate::activation::tanh_into;
-use crate::dense::{Columns, Transposed, column_sum, dot, product, transpose_into};
-use crate::network::{Dims, Mat, Network, Params, Vector};
-use crate::real::{Precision, Real, convert_into};
-use crate::simd::{self, Isa, Kernel};
+use crate::kernels::activation::tanh_into;
+use crate::kernels::dense::{Columns, Transposed, column_sum, dot, product, transpose_into};
+use crate::kernels::real::{Precision, Real, convert_into};
+use crate::kernels::simd::{self, Isa, Kernel};
+use crate::model::network::{Dims, Mat, Network, Params, Vector};
 
 /// dLoss/d of every trained tensor.
 #[derive(Clone, Debug, PartialEq)]

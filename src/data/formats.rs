@@ -5,11 +5,11 @@ use crate::wording::count;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::dataset::{DataSet, MAX_TRAJECTORIES, check_label};
+use crate::data::dataset::{DataSet, MAX_TRAJECTORIES, check_label};
+use crate::data::stroke::Frame;
+use crate::model::network::{Dims, MAX_WEIGHT, Mat, Network, Params, Vector};
+use crate::model::retrieve::RecallSettings;
 use crate::model::{Model, TrainingSummary};
-use crate::network::{Dims, MAX_WEIGHT, Mat, Network, Params, Vector};
-use crate::retrieve::RecallSettings;
-use crate::stroke::Frame;
 
 /// Larger files are refused before parsing: no honest data set or model comes near this.
 pub const MAX_JSON_BYTES: usize = 32 * 1024 * 1024;

@@ -9,7 +9,7 @@
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
-use crate::real::Real;
+use crate::kernels::real::Real;
 
 /// What a compiled variant of a hot loop may assume about the CPU.
 pub trait Isa {

@@ -1,12 +1,29 @@
-//! A trained model: the network, its memories (one learned cause per trained sequence, with
-//! its label), the frame its letters live in, and the recall settings that go with it.
+//! The science: PC-RNN-HC-A, its training and its memory retrieval.
+//!
+//! - [`equations`] the whole model in plain nalgebra f64, line for line docs/design.md: the oracle
+//! - [`network`]   sizes, parameters, initialisation, and the batched step (through `kernels`)
+//! - [`prior`]     the Gaussian-mixture prior on the hidden causes
+//! - [`adam`]      Adam with PyTorch's coupled weight decay
+//! - [`train`]     training: iterations of BPTT and Adam, divergence handling
+//! - [`retrieve`]  memory retrieval: trials, paths, readout, best of starts
+//!
+//! [`Model`] is a trained model: the network, its memories (one learned cause per trained
+//! sequence, with its label), the frame its letters live in, and the recall settings that go
+//! with it.
+
+pub mod adam;
+pub mod equations;
+pub mod network;
+pub mod prior;
+pub mod retrieve;
+pub mod train;
 
 use nalgebra::DVector;
 use serde::{Deserialize, Serialize};
 
-use crate::network::{Mat, Network};
-use crate::retrieve::RecallSettings;
-use crate::stroke::Frame;
+use crate::data::stroke::Frame;
+use crate::model::network::{Mat, Network};
+use crate::model::retrieve::RecallSettings;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrainingSummary {

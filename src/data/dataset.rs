@@ -1,7 +1,7 @@
 //! A set of labelled trajectories (DESIGN.md §4), checked once so the maths can trust it.
 
-use crate::network::Mat;
-use crate::stroke::Frame;
+use crate::data::stroke::Frame;
+use crate::model::network::Mat;
 use crate::wording::count;
 
 /// The largest set we accept: far above the seed's 20 letters, small enough for a browser tab.

@@ -8,8 +8,8 @@
 //! block that would stick out is shifted back to overlap the one before; it recomputes a few
 //! entries with the very same result, and no edge case remains.
 
-use crate::real::Real;
-use crate::simd::Isa;
+use crate::kernels::real::Real;
+use crate::kernels::simd::Isa;
 
 /// The right operand of a product, B (k × n).
 pub trait RightOperand<T: Real> {
@@ -311,7 +311,7 @@ pub fn transpose_into<T: Copy>(out: &mut [T], a: &[T], m: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simd::{Avx2, Avx512, Baseline};
+    use crate::kernels::simd::{Avx2, Avx512, Baseline};
 
     fn naive(a: &[f64], m: usize, b: &[f64], k: usize) -> Vec<f64> {
         let n = b.len() / k;

@@ -3,15 +3,15 @@
 
 use std::fmt;
 
-use crate::adam::{Adam, AdamConfig};
-use crate::bptt::AnyWorkspace;
-pub use crate::bptt::Gradients;
-use crate::dataset::{DataSet, time_major};
+use crate::data::dataset::{DataSet, time_major};
+use crate::kernels::bptt::AnyWorkspace;
+pub use crate::kernels::bptt::Gradients;
+use crate::kernels::noise::Noise;
+use crate::kernels::real::Precision;
+use crate::model::adam::{Adam, AdamConfig};
+use crate::model::network::{Dims, MAX_WEIGHT, Mat, Network, Params};
+use crate::model::retrieve::RecallSettings;
 use crate::model::{Model, TrainingSummary};
-use crate::network::{Dims, MAX_WEIGHT, Mat, Network, Params};
-use crate::noise::Noise;
-use crate::real::Precision;
-use crate::retrieve::RecallSettings;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrainConfig {

@@ -9,7 +9,7 @@ use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssi
 
 use serde::{Deserialize, Serialize};
 
-use crate::activation;
+use crate::kernels::activation;
 
 /// The arithmetic the hot loops need, for f32 and f64.
 pub trait Real:

@@ -7,7 +7,7 @@
 //! on that range). Against a degree-12 Taylor series this needs half the multiplications, and
 //! tanh then needs a single division.
 
-use crate::real::Real;
+use crate::kernels::real::Real;
 
 /// ln 2 in two parts: the first has few bits, so its product with an integer k is exact.
 pub(crate) const LN2_HI: f64 = 0.693_147_180_369_123_8;

@@ -5,13 +5,14 @@
 use crate::wording::count;
 use serde::{Deserialize, Serialize};
 
-use crate::dataset::{MAX_STEPS, MAX_TRAJECTORIES, time_major};
+use crate::data::dataset::{MAX_STEPS, MAX_TRAJECTORIES, time_major};
+use crate::kernels::noise::Noise;
+use crate::kernels::real::Precision;
+use crate::kernels::step::StepBuffers;
+use crate::kernels::trials::Runs;
 use crate::model::Model;
-use crate::network::{Mat, Rates, StepBuffers, step_with};
-use crate::noise::Noise;
-use crate::prior::{MixturePrior, PriorForm};
-use crate::real::{Precision, Real, convert};
-use crate::simd::{self, Isa, Kernel};
+use crate::model::network::{Mat, Rates};
+use crate::model::prior::{MixturePrior, PriorForm};
 
 /// The retrieval settings; the defaults are the seed's (found there by a hyper-parameter search).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -127,44 +128,11 @@ pub struct Recall {
     n_targets: usize,
     steps: usize,
     /// The hidden states and causes of every run, in the precision of the settings.
-    runs: AnyRuns,
+    runs: Runs,
     /// Per run, the cause at the start and after every trial, flattened (n_c numbers a point).
     paths: Vec<Vec<f64>>,
-    /// Per run and trial, the mean prediction error |e| over the trial's inference pass.
-    errors: Vec<Vec<f64>>,
     trials_done: usize,
     noise: Noise,
-}
-
-/// Every run's state in the number type `T`, one column per run.
-struct Runs<T: Real> {
-    /// The targets, one n_x × B block per step (column j is target j % targets).
-    targets: Vec<T>,
-    h: Vec<T>,
-    c: Vec<T>,
-    buf: StepBuffers<T>,
-}
-
-enum AnyRuns {
-    F32(Runs<f32>),
-    F64(Runs<f64>),
-}
-
-impl<T: Real> Runs<T> {
-    fn new(model: &Model, targets: &[Mat], c: &Mat) -> Runs<T> {
-        let dims = model.network.dims;
-        let mut buf = StepBuffers::new(dims, c.ncols());
-        buf.weights.load(&model.network);
-        Runs {
-            targets: targets
-                .iter()
-                .flat_map(|x| x.iter().map(|&v| T::from_f64(v)))
-                .collect(),
-            h: vec![T::ZERO; dims.n_h * c.ncols()],
-            c: convert(c.as_slice()),
-            buf,
-        }
-    }
 }
 
 impl Recall {
@@ -187,10 +155,7 @@ impl Recall {
             .map(|col| col.iter().copied().collect())
             .collect();
         let steps = time_major(targets, settings.starts);
-        let runs = match settings.precision {
-            Precision::F32 => AnyRuns::F32(Runs::new(model, &steps, &c)),
-            Precision::F64 => AnyRuns::F64(Runs::new(model, &steps, &c)),
-        };
+        let runs = Runs::new(settings.precision, &model.network, &steps, &c);
         Ok(Recall {
             model: model.clone(),
             settings: settings.clone(),
@@ -198,7 +163,6 @@ impl Recall {
             steps: steps.len(),
             runs,
             paths,
-            errors: vec![Vec::new(); batch],
             trials_done: 0,
             noise,
         })
@@ -225,50 +189,21 @@ impl Recall {
             form: self.settings.prior,
         };
         let rates = self.settings.rates();
-        let (noise, paths, errors) = (&mut self.noise, &mut self.paths, &mut self.errors);
-        match &mut self.runs {
-            AnyRuns::F32(runs) => simd::run(Trials {
-                rates,
-                prior: &prior,
-                runs,
-                noise,
-                paths,
-                errors,
-                todo,
-            }),
-            AnyRuns::F64(runs) => simd::run(Trials {
-                rates,
-                prior: &prior,
-                runs,
-                noise,
-                paths,
-                errors,
-                todo,
-            }),
-        }
+        self.runs
+            .advance(todo, &rates, &prior, &mut self.noise, &mut self.paths);
         self.trials_done += todo;
         self.trials_done
     }
 
     /// The current causes, one column per run.
     fn causes(&self) -> Mat {
-        let n_c = self.model.network.dims.n_c;
-        let values: Vec<f64> = match &self.runs {
-            AnyRuns::F32(runs) => runs.c.iter().map(|v| v.to_f64()).collect(),
-            AnyRuns::F64(runs) => runs.c.clone(),
-        };
-        Mat::from_vec(n_c, values.len() / n_c, values)
+        self.runs.causes(self.model.network.dims.n_c)
     }
 
     /// The path of run `run`'s cause: the start, then one point per trial done.
     pub fn path(&self, run: usize) -> Vec<Vec<f64>> {
         let n_c = self.model.network.dims.n_c;
         self.paths[run].chunks(n_c).map(<[f64]>::to_vec).collect()
-    }
-
-    /// Mean prediction error of each trial of run `run`.
-    pub fn trial_errors(&self, run: usize) -> &[f64] {
-        &self.errors[run]
     }
 
     /// What each run's current cause makes the network write: the letters they "imagine".
@@ -278,7 +213,7 @@ impl Recall {
 
     /// For every run, the mean distance between its target and what its cause regenerates.
     fn regeneration_errors(&self, causes: &Mat) -> Vec<f64> {
-        let targets = self.targets_f64();
+        let targets = self.runs.targets(self.model.network.dims.n_x, self.steps);
         generate(&self.model, causes, self.steps)
             .iter()
             .enumerate()
@@ -291,24 +226,6 @@ impl Recall {
                     .sum();
                 sum / self.steps as f64
             })
-            .collect()
-    }
-
-    /// The targets as one n_x × B matrix per step.
-    fn targets_f64(&self) -> Vec<Mat> {
-        let n_x = self.model.network.dims.n_x;
-        let batch = self.runs();
-        let block = |t: usize| -> Vec<f64> {
-            match &self.runs {
-                AnyRuns::F32(runs) => runs.targets[t * n_x * batch..][..n_x * batch]
-                    .iter()
-                    .map(|v| v.to_f64())
-                    .collect(),
-                AnyRuns::F64(runs) => runs.targets[t * n_x * batch..][..n_x * batch].to_vec(),
-            }
-        };
-        (0..self.steps)
-            .map(|t| Mat::from_vec(n_x, batch, block(t)))
             .collect()
     }
 
@@ -367,55 +284,6 @@ impl Recall {
             runs,
             best_start,
             predictions,
-        }
-    }
-}
-
-/// Trials of retrieval as one [`Kernel`], so the instruction set is chosen once per chunk.
-struct Trials<'a, T: Real> {
-    rates: Rates,
-    prior: &'a MixturePrior<'a>,
-    runs: &'a mut Runs<T>,
-    noise: &'a mut Noise,
-    paths: &'a mut [Vec<f64>],
-    errors: &'a mut [Vec<f64>],
-    todo: usize,
-}
-
-impl<T: Real> Kernel for Trials<'_, T> {
-    type Output = ();
-
-    #[inline(always)]
-    fn run<I: Isa>(self) {
-        let Runs { targets, h, c, buf } = self.runs;
-        let n_h = buf.weights.h0.len();
-        let block = buf.x.len();
-        let steps = targets.len() / block;
-        for _ in 0..self.todo {
-            // Every trial starts from the shared initial state h0.
-            for column in h.chunks_exact_mut(n_h) {
-                column.copy_from_slice(&buf.weights.h0);
-            }
-            for errors in self.errors.iter_mut() {
-                errors.push(0.0);
-            }
-            for t in 0..steps {
-                let x_t = &targets[t * block..][..block];
-                step_with::<I, T>(buf, h, c, x_t, &self.rates, Some(self.prior), self.noise);
-                let n_x = block / self.errors.len();
-                for (errors, e) in self.errors.iter_mut().zip(buf.e.chunks_exact(n_x)) {
-                    let norm = e
-                        .iter()
-                        .map(|&v| v.to_f64() * v.to_f64())
-                        .sum::<f64>()
-                        .sqrt();
-                    *errors.last_mut().expect("pushed above") += norm / steps as f64;
-                }
-            }
-            let n_c = c.len() / self.paths.len();
-            for (path, c) in self.paths.iter_mut().zip(c.chunks_exact(n_c)) {
-                path.extend(c.iter().map(|v| v.to_f64()));
-            }
         }
     }
 }
