@@ -10,6 +10,7 @@
 pub mod data;
 pub mod kernels;
 pub mod model;
+pub mod session;
 pub mod wording;
 
 #[cfg(target_arch = "wasm32")]

@@ -10,6 +10,8 @@ pub const MAX_STEPS: usize = 1000;
 /// Coordinates live around the unit square; anything this large is a unit or format mistake.
 pub const MAX_COORDINATE: f64 = 1e3;
 pub const MAX_LABEL_CHARS: usize = 32;
+/// Points per letter in the seed's data, and in the frame of a page with nothing loaded yet.
+pub const SEED_STEPS: usize = 60;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct DataSet {
@@ -85,6 +87,35 @@ impl DataSet {
             trajectories,
             frame,
         })
+    }
+
+    /// The frame the set names, else the one its trajectories imply (e.g. the seed's letters):
+    /// their length, their mean first point (the seed's letters share one), and the mean RMS
+    /// radius of a letter.
+    pub fn implied_frame(&self) -> Frame {
+        if let Some(frame) = &self.frame {
+            return frame.clone();
+        }
+        let n = self.len() as f64;
+        let mut start = [0.0; 2];
+        let mut size = 0.0;
+        for letter in &self.trajectories {
+            let m = letter.len() as f64;
+            let centroid = letter
+                .iter()
+                .fold([0.0; 2], |a, p| [a[0] + p[0] / m, a[1] + p[1] / m]);
+            let spread: f64 = letter
+                .iter()
+                .map(|p| (p[0] - centroid[0]).powi(2) + (p[1] - centroid[1]).powi(2))
+                .sum();
+            size += (spread / m).sqrt() / n;
+            start = [start[0] + letter[0][0] / n, start[1] + letter[0][1] / n];
+        }
+        Frame {
+            length: self.steps(),
+            start,
+            size,
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -21,6 +21,7 @@ pub mod train;
 use nalgebra::DVector;
 use serde::{Deserialize, Serialize};
 
+use crate::data::dataset::DataSet;
 use crate::data::stroke::Frame;
 use crate::model::network::{Mat, Network};
 use crate::model::retrieve::RecallSettings;
@@ -69,5 +70,19 @@ impl Model {
             }
         }
         best.0
+    }
+
+    /// The frame drawn strokes are mapped into, for the page and the CLI alike: the model's
+    /// own, else the one the letters it is used with imply (`data`), else none.
+    pub fn stroke_frame(&self, data: Option<&DataSet>) -> Result<Frame, String> {
+        match (&self.frame, data) {
+            (Some(frame), _) => Ok(frame.clone()),
+            (None, Some(data)) => Ok(data.implied_frame()),
+            (None, None) => Err(
+                "this model has no frame (it was trained on a data set without one), \
+                 so drawn strokes cannot be mapped into it"
+                    .into(),
+            ),
+        }
     }
 }

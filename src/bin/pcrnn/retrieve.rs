@@ -118,9 +118,7 @@ fn load_targets(
     }
     let path = args.strokes.as_ref().ok_or("give --data or --strokes")?;
     let strokes = parse_strokes(&read_text(path)?)?;
-    let frame = model.frame.as_ref().ok_or(
-        "this model has no frame (it was trained on a data set without one), so drawn strokes cannot be mapped into it",
-    )?;
+    let frame = &model.stroke_frame(None)?;
     let mut targets = Vec::with_capacity(strokes.len());
     for (k, stroke) in strokes.iter().enumerate() {
         targets.push(to_frame(&stroke.points, frame).map_err(|e| format!("stroke {k}: {e}"))?);
