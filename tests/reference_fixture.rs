@@ -240,3 +240,84 @@ fn a_retrieval_trial_far_from_the_memories_matches_pytorch() {
 fn a_retrieval_trial_with_the_seeds_prior_arithmetic_matches_pytorch() {
     check_retrieval(&fixture(), "retrieval_far_seed_prior");
 }
+
+/// The plain-f64 oracle (`model::equations`) against PyTorch: the same pass, gradients and
+/// retrieval trials as the fast engine above, from the maths as written in docs/design.md.
+#[test]
+fn the_oracle_matches_pytorch() {
+    use pcrnn::model::equations::{self, SequenceState};
+    let f = fixture();
+    let model = model(&f);
+    let net = &model.network;
+    let targets: Vec<Vec<Vector>> = targets(&f)
+        .iter()
+        .map(|t| t.iter().map(|x| Vector::from_column_slice(x)).collect())
+        .collect();
+    let generated: Vec<f64> = (0..targets.len())
+        .flat_map(|k| equations::generate(net, &model.mus.column(k).into_owned(), targets[k].len()))
+        .flat_map(|x| x.iter().copied().collect::<Vec<_>>())
+        .collect();
+    assert_close(
+        "oracle x_pred",
+        &generated,
+        &numbers(&f["generation"]["x_pred"]),
+    );
+    let loss = equations::loss(net, &model.mus, &targets);
+    assert_close(
+        "oracle loss",
+        &[loss],
+        &[f["generation"]["loss"].as_f64().unwrap()],
+    );
+    let (d, d_causes) = equations::gradients(net, &model.mus, &targets);
+    let g = &f["gradients"];
+    assert_close(
+        "oracle dW_o",
+        d.w_o.transpose().as_slice(),
+        &numbers(&g["w_o"]),
+    );
+    assert_close("oracle db_o", d.b_o.as_slice(), &numbers(&g["b_o"]));
+    assert_close(
+        "oracle dW_c",
+        d.w_c.transpose().as_slice(),
+        &numbers(&g["w_c"]),
+    );
+    assert_close(
+        "oracle dW_r",
+        d.w_r.transpose().as_slice(),
+        &numbers(&g["w_r"]),
+    );
+    assert_close("oracle db_r", d.b_r.as_slice(), &numbers(&g["b_r"]));
+    assert_close("oracle dc", d_causes.as_slice(), &numbers(&g["c"]));
+
+    // The exact prior's retrieval trials (sigma_r = 0, so no noise is drawn).
+    for block in ["retrieval", "retrieval_far"] {
+        let r = &f[block];
+        let mus = matrix(&r["mus"]).transpose();
+        let sigma_c = r["sigma_c"].as_f64().unwrap();
+        let rates = Rates {
+            alpha_x: r["alpha_x"].as_f64().unwrap(),
+            alpha_h: r["alpha_h"].as_f64().unwrap(),
+            alpha_c: r["alpha_c"].as_f64().unwrap(),
+            sigma_r: r["sigma_r"].as_f64().unwrap(),
+        };
+        assert_eq!(rates.sigma_r, 0.0);
+        let starts = matrix(&r["c_start"]).transpose();
+        let mut ends = Vec::new();
+        for (k, target) in targets.iter().enumerate() {
+            let mut s = SequenceState {
+                h: net.h0.clone(),
+                c: starts.column(k).into_owned(),
+            };
+            let xi = Vector::zeros(net.dims.n_c);
+            for x_t in target {
+                equations::step(net, &mut s, x_t, &rates, (&mus, sigma_c), &xi);
+            }
+            ends.extend(s.c.iter().copied());
+        }
+        assert_close(
+            &format!("oracle {block} c at the end"),
+            &ends,
+            &numbers(&r["c_end"]),
+        );
+    }
+}
