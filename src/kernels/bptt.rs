@@ -11,6 +11,7 @@ use crate::kernels::activation::tanh_into;
 use crate::kernels::dense::{Columns, Transposed, column_sum, dot, product, transpose_into};
 use crate::kernels::real::{Precision, Real, convert_into};
 use crate::kernels::simd::{self, Isa, Kernel};
+use crate::kernels::step::{drive_into, h_prior_in_place};
 use crate::model::network::{Dims, Mat, Network, Params, Vector};
 
 /// dLoss/d of every trained tensor.
@@ -243,7 +244,7 @@ impl<T: Real> Kernel for Forward<'_, T> {
     #[inline(always)]
     fn run<I: Isa>(self) -> f64 {
         let ws = self.ws;
-        let Dims { n_c, n_h, n_x } = ws.dims;
+        let Dims { n_h, n_x, .. } = ws.dims;
         let block = n_h * ws.batch;
         let (leak, rate) = (
             T::from_f64(1.0 - 1.0 / self.tau),
@@ -255,32 +256,19 @@ impl<T: Real> Kernel for Forward<'_, T> {
         }
         tanh_into(&mut ws.tanh_h[..block], &ws.h);
         // c does not change during a pass: W_c c + b_r once.
-        let c = Columns {
-            data: &ws.causes,
-            k: n_c,
-        };
-        product::<I, T>(&mut ws.drive, &ws.w_c, n_h, &c);
-        for drive in ws.drive.chunks_exact_mut(n_h) {
-            for (d, &b) in drive.iter_mut().zip(&ws.b_r) {
-                *d += b;
-            }
-        }
-
+        drive_into::<I, T>(&mut ws.drive, &ws.w_c, &ws.b_r, &ws.causes);
         for t in 0..ws.steps {
-            // h_t = (1 - 1/tau) h_{t-1} + (1/tau) (W_r tanh(h_{t-1}) + W_c c + b_r)
             let (before, after) = ws.tanh_h.split_at_mut((t + 1) * block);
-            let tanh_before = Columns {
-                data: &before[t * block..],
-                k: n_h,
-            };
-            product::<I, T>(&mut ws.product, &ws.w_r, n_h, &tanh_before);
-            // Indexed loops over slices of one length: they vectorise on every target, where
-            // deep chains of zip iterators sometimes are not inlined (wasm).
-            let (h, recurrent, drive) =
-                (&mut ws.h[..block], &ws.product[..block], &ws.drive[..block]);
-            for i in 0..block {
-                h[i] = leak * h[i] + rate * (recurrent[i] + drive[i]);
-            }
+            let tanh_before = &before[t * block..];
+            h_prior_in_place::<I, T>(
+                &mut ws.h,
+                tanh_before,
+                &ws.w_r,
+                n_h,
+                &ws.drive,
+                &mut ws.product,
+                (leak, rate),
+            );
             tanh_into(&mut after[..block], &ws.h);
         }
 

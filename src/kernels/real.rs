@@ -114,6 +114,7 @@ impl Real for f32 {
 
 /// Which number type training and recall compute in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum Precision {
     F32,

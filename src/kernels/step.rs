@@ -91,7 +91,6 @@ pub struct StepBuffers<T: Real = f64> {
     tanh_h: Vec<T>,
     recurrent: Vec<T>,
     drive: Vec<T>,
-    h_prior: Vec<T>,
     tanh_prior: Vec<T>,
     error_h: Vec<T>,
     /// The prediction and its error in `T` (n_x × B).
@@ -113,7 +112,6 @@ impl<T: Real> StepBuffers<T> {
             tanh_h: states(),
             recurrent: states(),
             drive: states(),
-            h_prior: states(),
             tanh_prior: states(),
             error_h: states(),
             x: vec![T::ZERO; dims.n_x * batch],
@@ -139,31 +137,24 @@ pub(crate) fn step_with<I: Isa, T: Real>(
     noise: &mut Noise,
 ) {
     let w = &buf.weights;
-    let Dims { n_c, n_h, n_x } = w.dims;
+    let Dims { n_h, n_x, .. } = w.dims;
 
-    // h_prior = (1 - 1/tau) h + (1/tau) (W_r tanh(h) + W_c c + b_r)
+    // h_prior = (1 - 1/tau) h + (1/tau) (W_r tanh(h) + W_c c + b_r), in place: h is not
+    // needed again, and h_post is h_prior - e_h.
     tanh_into(&mut buf.tanh_h, h);
-    let tanh_h = Columns {
-        data: &buf.tanh_h,
-        k: n_h,
-    };
-    product::<I, T>(&mut buf.recurrent, &w.w_r, n_h, &tanh_h);
-    product::<I, T>(&mut buf.drive, &w.w_c, n_h, &Columns { data: c, k: n_c });
-    // Indexed loops over slices of one length: they vectorise on every target, where deep
-    // chains of zip iterators sometimes are not inlined (wasm).
-    let (leak, rate, b_r) = (w.leak, w.rate, &w.b_r[..n_h]);
-    for j in 0..h.len() / n_h {
-        // Column j of each, sliced to exactly n_h so that the loop has no bounds checks.
-        let h_prior = &mut buf.h_prior[j * n_h..][..n_h];
-        let (h, recurrent) = (&h[j * n_h..][..n_h], &buf.recurrent[j * n_h..][..n_h]);
-        let drive = &buf.drive[j * n_h..][..n_h];
-        for i in 0..n_h {
-            h_prior[i] = leak * h[i] + rate * (recurrent[i] + drive[i] + b_r[i]);
-        }
-    }
+    drive_into::<I, T>(&mut buf.drive, &w.w_c, &w.b_r, c);
+    h_prior_in_place::<I, T>(
+        h,
+        &buf.tanh_h,
+        &w.w_r,
+        n_h,
+        &buf.drive,
+        &mut buf.recurrent,
+        (w.leak, w.rate),
+    );
 
     // x_pred = W_o tanh(h_prior) + b_o;  e = x_pred - x_t
-    tanh_into(&mut buf.tanh_prior, &buf.h_prior);
+    tanh_into(&mut buf.tanh_prior, h);
     for (j, tanh_column) in buf.tanh_prior.chunks_exact(n_h).enumerate() {
         for (d, w_row) in w.w_o_t.chunks_exact(n_h).enumerate() {
             let x = dot::<I, T>(w_row, tanh_column) + w.b_o[d];
@@ -174,8 +165,6 @@ pub(crate) fn step_with<I: Isa, T: Real>(
 
     if rates.alpha_x > 0.0 {
         infer::<I, T>(buf, h, c, rates, noise);
-    } else {
-        h.copy_from_slice(&buf.h_prior);
     }
 
     if let Some(prior) = prior.filter(|_| rates.alpha_c > 0.0) {
@@ -234,10 +223,10 @@ fn infer<I: Isa, T: Real>(
             }
         }
     }
-    // h = h_post
-    let (h_prior, e_h) = (&buf.h_prior[..h.len()], &buf.error_h[..h.len()]);
+    // h = h_post = h_prior - e_h (h holds h_prior)
+    let e_h = &buf.error_h[..h.len()];
     for i in 0..h.len() {
-        h[i] = h_prior[i] - e_h[i];
+        h[i] -= e_h[i];
     }
 }
 
@@ -268,5 +257,50 @@ impl Kernel for Step<'_> {
         step_with::<I, f64>(buf, h, c, x_t.as_slice(), rates, prior, noise);
         buf.x_pred.as_mut_slice().copy_from_slice(&buf.x);
         buf.error.as_mut_slice().copy_from_slice(&buf.e);
+    }
+}
+
+/// `drive` = W_c c + b_r for every column of `c` (n_c × B): the part of h_prior that does not
+/// depend on h.
+#[inline(always)]
+pub(crate) fn drive_into<I: Isa, T: Real>(drive: &mut [T], w_c: &[T], b_r: &[T], c: &[T]) {
+    let n_h = b_r.len();
+    let n_c = w_c.len() / n_h;
+    product::<I, T>(drive, w_c, n_h, &Columns { data: c, k: n_c });
+    for column in drive.chunks_exact_mut(n_h) {
+        for (d, &b) in column.iter_mut().zip(b_r) {
+            *d += b;
+        }
+    }
+}
+
+/// h = (1 - 1/tau) h + (1/tau) (W_r tanh(h) + drive) for every column, in place: the
+/// recurrence h_prior of docs/design.md §1, for the step and for BPTT's forward pass alike.
+/// `recurrent` is scratch of h's size.
+#[inline(always)]
+pub(crate) fn h_prior_in_place<I: Isa, T: Real>(
+    h: &mut [T],
+    tanh_h: &[T],
+    w_r: &[T],
+    n_h: usize,
+    drive: &[T],
+    recurrent: &mut [T],
+    (leak, rate): (T, T),
+) {
+    product::<I, T>(
+        recurrent,
+        w_r,
+        n_h,
+        &Columns {
+            data: tanh_h,
+            k: n_h,
+        },
+    );
+    // Indexed loops over slices of one length: they vectorise on every target, where deep
+    // chains of zip iterators sometimes are not inlined (wasm).
+    let n = h.len();
+    let (recurrent, drive) = (&recurrent[..n], &drive[..n]);
+    for i in 0..n {
+        h[i] = leak * h[i] + rate * (recurrent[i] + drive[i]);
     }
 }

@@ -7,6 +7,7 @@ use crate::model::network::Mat;
 
 /// How the mixture weights are computed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum PriorForm {
     /// Log-sum-exp in f64: the weights stay a proper softmax however far `c` is from every `mu`.

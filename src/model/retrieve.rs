@@ -86,6 +86,28 @@ impl RecallSettings {
         Ok(())
     }
 
+    /// These settings with the keys of a JSON object (such as `{"sigma_r": 2.0}`) replaced:
+    /// how `--recall` applies, onto a model's settings or the seed's.
+    pub fn overridden_by(&self, json: &str) -> Result<RecallSettings, String> {
+        let overrides: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| format!("--recall is not valid JSON: {e}"))?;
+        let Some(map) = overrides.as_object() else {
+            return Err("--recall must be a JSON object such as {\"sigma_r\": 2.0}".into());
+        };
+        let mut merged = serde_json::to_value(self).map_err(|e| e.to_string())?;
+        for (key, value) in map {
+            merged[key] = value.clone();
+        }
+        let settings = RecallSettings {
+            precision: self.precision,
+            ..serde_json::from_value(merged).map_err(|e| format!("--recall is not valid: {e}"))?
+        };
+        settings
+            .check()
+            .map_err(|why| format!("--recall is not valid: {why}"))?;
+        Ok(settings)
+    }
+
     fn rates(&self) -> Rates {
         Rates {
             alpha_x: self.alpha_x,
@@ -120,6 +142,47 @@ pub struct RecallReport {
     pub best_start: Vec<usize>,
     /// Per target, the label of its best start.
     pub predictions: Vec<String>,
+}
+
+/// How well a recall's answers match the targets' labels (unlabelled targets are not counted).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Score {
+    /// Share of runs whose nearest memory has the target's label; None without labels.
+    pub per_start: Option<f64>,
+    /// Share of targets whose best start has the target's label; None without labels.
+    pub best_of_starts: Option<f64>,
+    /// Labelled targets recalled (best of starts) as another letter: (truth, answer, count),
+    /// most frequent first.
+    pub confusions: Vec<(String, String, usize)>,
+}
+
+impl RecallReport {
+    /// Scores the answers against `labels` (one per target, None where unknown).
+    pub fn score(&self, labels: &[Option<String>]) -> Score {
+        let share = |pairs: &mut dyn Iterator<Item = (&Option<String>, &String)>| {
+            let (mut right, mut labelled) = (0usize, 0usize);
+            for (truth, answer) in pairs {
+                if let Some(truth) = truth {
+                    labelled += 1;
+                    right += usize::from(truth == answer);
+                }
+            }
+            (labelled > 0).then(|| right as f64 / labelled as f64)
+        };
+        let mut counts: std::collections::BTreeMap<(String, String), usize> = Default::default();
+        for (truth, answer) in labels.iter().zip(&self.predictions) {
+            if let Some(truth) = truth.as_ref().filter(|t| *t != answer) {
+                *counts.entry((truth.clone(), answer.clone())).or_default() += 1;
+            }
+        }
+        let mut confusions: Vec<_> = counts.into_iter().map(|((t, a), n)| (t, a, n)).collect();
+        confusions.sort_by_key(|c| std::cmp::Reverse(c.2));
+        Score {
+            per_start: share(&mut self.runs.iter().map(|r| (&labels[r.target], &r.label))),
+            best_of_starts: share(&mut labels.iter().zip(&self.predictions)),
+            confusions,
+        }
+    }
 }
 
 pub struct Recall {

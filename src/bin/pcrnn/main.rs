@@ -1,4 +1,4 @@
-//! `pcrnn`: train, recall and measure from the terminal (DESIGN.md §6). Native only.
+//! `pcrnn`: train, recall and measure from the terminal (docs/design.md §6). Native only.
 
 #[cfg(not(target_arch = "wasm32"))]
 mod progress;
@@ -29,9 +29,9 @@ struct Cli {
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(Subcommand)]
 enum Command {
-    /// Train a network on a data set by backpropagation through time (DESIGN.md §2).
+    /// Train a network on a data set, by backpropagation through time with Adam.
     Train(train::TrainArgs),
-    /// Recall the letters of a data set or of drawn strokes from a trained model (DESIGN.md §3).
+    /// Recall the letters of a data set or of drawn strokes, by predictive-coding inference of the hidden causes.
     Retrieve(retrieve::RetrieveArgs),
     /// Draw the letters of a data set as a visitor would: a strokes file of simulated drawings.
     Simulate(simulate::SimulateArgs),

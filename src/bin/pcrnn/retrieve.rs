@@ -1,6 +1,5 @@
 //! `pcrnn retrieve`: the seed's memory-retrieval experiment on a data set or on drawn strokes.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -9,7 +8,7 @@ use pcrnn::data::formats::{parse_data_set, parse_model, parse_strokes};
 use pcrnn::data::stroke::to_frame;
 use pcrnn::kernels::real::Precision;
 use pcrnn::model::prior::PriorForm;
-use pcrnn::model::retrieve::{Recall, RecallReport};
+use pcrnn::model::retrieve::{Recall, RecallReport, Score};
 
 use crate::progress::{bar, read_text};
 
@@ -38,11 +37,11 @@ pub struct RetrieveArgs {
     #[arg(long)]
     recall: Option<String>,
     /// The mixture prior's arithmetic: exact (log-sum-exp) or seed (float32 with a 1e-40 floor).
-    #[arg(long, value_parser = ["exact", "seed"])]
-    prior: Option<String>,
+    #[arg(long, value_enum)]
+    prior: Option<PriorForm>,
     /// The number type of the trials: f64 (the default here) or f32 (what the page computes in).
-    #[arg(long, value_parser = ["f64", "f32"])]
-    precision: Option<String>,
+    #[arg(long, value_enum)]
+    precision: Option<Precision>,
     /// Print one JSON object as the last line, and no progress bar.
     #[arg(long)]
     json: bool,
@@ -52,42 +51,21 @@ pub fn run(args: &RetrieveArgs) -> Result<(), String> {
     let model = parse_model(&read_text(&args.model)?)?;
     let (targets, labels) = load_targets(args, &model)?;
 
-    let mut settings = model.recall.clone();
-    if let Some(text) = &args.recall {
-        let mut merged = serde_json::to_value(&settings).map_err(|e| e.to_string())?;
-        let overrides: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| format!("--recall is not valid JSON: {e}"))?;
-        let Some(map) = overrides.as_object() else {
-            return Err("--recall must be a JSON object such as {\"sigma_r\": 2.0}".into());
-        };
-        for (key, value) in map {
-            merged[key] = value.clone();
-        }
-        settings =
-            serde_json::from_value(merged).map_err(|e| format!("--recall is not valid: {e}"))?;
-        settings
-            .check()
-            .map_err(|why| format!("--recall is not valid: {why}"))?;
-    }
+    let mut settings = match &args.recall {
+        Some(text) => model.recall.overridden_by(text)?,
+        None => model.recall.clone(),
+    };
     if let Some(starts) = args.starts {
         settings.starts = starts as usize;
     }
     if let Some(trials) = args.trials {
         settings.trials = trials as usize;
     }
-    if let Some(prior) = &args.prior {
-        settings.prior = if prior == "seed" {
-            PriorForm::Seed
-        } else {
-            PriorForm::Exact
-        };
+    if let Some(prior) = args.prior {
+        settings.prior = prior;
     }
-    if let Some(precision) = &args.precision {
-        settings.precision = if precision == "f32" {
-            Precision::F32
-        } else {
-            Precision::F64
-        };
+    if let Some(precision) = args.precision {
+        settings.precision = precision;
     }
 
     let mut recall = Recall::new(&model, &targets, &settings, args.seed)?;
@@ -126,36 +104,12 @@ fn load_targets(
     Ok((targets, strokes.into_iter().map(|s| s.label).collect()))
 }
 
-/// Share of labelled targets whose answer is right, or None when no target is labelled.
-fn accuracy<'a>(pairs: impl Iterator<Item = (&'a Option<String>, &'a String)>) -> Option<f64> {
-    let (mut right, mut labelled) = (0usize, 0usize);
-    for (truth, answer) in pairs {
-        if let Some(truth) = truth {
-            labelled += 1;
-            right += usize::from(truth == answer);
-        }
-    }
-    (labelled > 0).then(|| right as f64 / labelled as f64)
-}
-
-/// Labelled targets recalled as another letter, best of starts: ("truth", "answer", count),
-/// most frequent first.
-fn confusions(labels: &[Option<String>], predictions: &[String]) -> Vec<(String, String, usize)> {
-    let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for (truth, answer) in labels.iter().zip(predictions) {
-        if let Some(truth) = truth.as_ref().filter(|t| *t != answer) {
-            *counts.entry((truth.clone(), answer.clone())).or_default() += 1;
-        }
-    }
-    let mut list: Vec<_> = counts.into_iter().map(|((t, a), n)| (t, a, n)).collect();
-    list.sort_by_key(|c| std::cmp::Reverse(c.2));
-    list
-}
-
 fn print_report(report: &RecallReport, labels: &[Option<String>], seconds: f64, json: bool) {
-    let per_start = accuracy(report.runs.iter().map(|r| (&labels[r.target], &r.label)));
-    let best = accuracy(labels.iter().zip(&report.predictions));
-    let confused = confusions(labels, &report.predictions);
+    let Score {
+        per_start,
+        best_of_starts: best,
+        confusions: confused,
+    } = report.score(labels);
     if json {
         let out = serde_json::json!({
             "accuracy_per_start": per_start,

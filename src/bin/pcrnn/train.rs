@@ -41,15 +41,10 @@ pub struct TrainArgs {
 
 pub fn run(args: &TrainArgs) -> Result<(), String> {
     let data = parse_data_set(&read_text(&args.data)?)?;
-    let recall: RecallSettings = match &args.recall {
-        Some(text) => {
-            serde_json::from_str(text).map_err(|e| format!("--recall is not valid: {e}"))?
-        }
+    let recall = match &args.recall {
+        Some(text) => RecallSettings::default().overridden_by(text)?,
         None => RecallSettings::default(),
     };
-    recall
-        .check()
-        .map_err(|why| format!("--recall is not valid: {why}"))?;
     let config = TrainConfig {
         n_h: args.n_h,
         seed: args.seed,

@@ -133,7 +133,7 @@ pub fn run(args: &TuneArgs) -> Result<(), String> {
         ..RecallSettings::default()
     };
     let chosen = match &args.recall {
-        Some(text) => given(text, &model, &tuning, args)?,
+        Some(text) => given(text, &base, &model, &tuning, args)?,
         None => search(&model, &tuning, &base, args)?,
     };
 
@@ -171,13 +171,12 @@ pub fn run(args: &TuneArgs) -> Result<(), String> {
 /// The settings of `--recall`, scored on the tuning set (no search).
 fn given(
     text: &str,
+    base: &RecallSettings,
     model: &Model,
     tuning: &Targets,
     args: &TuneArgs,
 ) -> Result<Candidate, String> {
-    let settings: RecallSettings =
-        serde_json::from_str(text).map_err(|e| format!("--recall is not valid: {e}"))?;
-    settings.check()?;
+    let settings = base.overridden_by(text)?;
     let score = evaluate(model, tuning, &settings, args.recall_seed)?;
     println!(
         "given settings on the tuning set: {}  {}",
@@ -256,22 +255,11 @@ fn evaluate(
 ) -> Result<Score, String> {
     let mut recall = Recall::new(model, &targets.trajectories, settings, seed)?;
     recall.advance(settings.trials);
-    let report = recall.report();
-    let n = targets.labels.len() as f64;
-    let right = |pairs: &mut dyn Iterator<Item = (&String, &String)>| {
-        pairs.filter(|(a, b)| a == b).count() as f64
-    };
-    let best = right(&mut targets.labels.iter().zip(&report.predictions)) / n;
-    let runs = report.runs.len() as f64;
-    let per_start = right(
-        &mut report
-            .runs
-            .iter()
-            .map(|r| (&targets.labels[r.target], &r.label)),
-    ) / runs;
+    let labels: Vec<Option<String>> = targets.labels.iter().cloned().map(Some).collect();
+    let score = recall.report().score(&labels);
     Ok(Score {
-        best_of_starts: best,
-        per_start,
+        best_of_starts: score.best_of_starts.unwrap_or(0.0),
+        per_start: score.per_start.unwrap_or(0.0),
     })
 }
 
