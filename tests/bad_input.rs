@@ -550,7 +550,7 @@ fn bad_recall_settings_and_targets() {
             case(
                 "no targets",
                 recall(good.clone(), &[]),
-                "there is no target to recall",
+                "there are no targets",
             ),
             case(
                 "ragged targets",
@@ -560,7 +560,7 @@ fn bad_recall_settings_and_targets() {
             case(
                 "a one-point target",
                 recall(good.clone(), &[line(1)]),
-                "a target needs between 2 and 1000 points, not 1",
+                "target 0 has 1 point; targets need between 2 and 1000",
             ),
             case(
                 "a target with NaN",

@@ -15,7 +15,7 @@ use pcrnn::kernels::bptt::AnyWorkspace;
 use pcrnn::kernels::noise::Noise;
 use pcrnn::kernels::real::Precision;
 use pcrnn::kernels::simd::{self, Level};
-use pcrnn::kernels::step::StepBuffers;
+use pcrnn::kernels::step::{StepBuffers, step};
 use pcrnn::kernels::trials::Runs;
 use pcrnn::model::equations::{self, SequenceState};
 use pcrnn::model::network::{Dims, Network, Rates};
@@ -125,7 +125,8 @@ fn one_step_with_inference_prior_and_noise_equals_the_oracle() {
             state.h.copy_from(&h);
             let mut buf = StepBuffers::new(net.dims, batch);
             let mut noise = Noise::new(seed);
-            net.step(
+            step(
+                &net,
                 &mut state,
                 &x_t,
                 &inference(),

@@ -5,7 +5,7 @@
 
 use pcrnn::data::dataset::DataSet;
 use pcrnn::kernels::noise::Noise;
-use pcrnn::kernels::step::StepBuffers;
+use pcrnn::kernels::step::{StepBuffers, step};
 use pcrnn::model::Model;
 use pcrnn::model::adam::AdamConfig;
 use pcrnn::model::network::{Dims, Mat, Network, Params, Rates, Vector};
@@ -206,9 +206,15 @@ fn check_retrieval(f: &Value, block: &str) {
     let mut noise = Noise::new(0);
     let (mut predictions, mut causes) = (vec![Vec::new(); batch], Vec::new());
     for x_t in &targets {
-        model
-            .network
-            .step(&mut state, x_t, &rates, Some(&prior), &mut noise, &mut buf);
+        step(
+            &model.network,
+            &mut state,
+            x_t,
+            &rates,
+            Some(&prior),
+            &mut noise,
+            &mut buf,
+        );
         for (k, column) in buf.x_pred.column_iter().enumerate() {
             predictions[k].extend(column.iter());
         }

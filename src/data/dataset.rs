@@ -22,6 +22,57 @@ pub struct DataSet {
     pub frame: Option<Frame>,
 }
 
+/// Checks trajectories as the maths needs them: at least one and at most
+/// [`MAX_TRAJECTORIES`], all of one length between 2 and [`MAX_STEPS`], finite coordinates
+/// within ±[`MAX_COORDINATE`]. `(one, many)` names them in the sentence ("trajectory" in a
+/// data set, "target" in a recall). Returns their length.
+pub fn check_trajectories(
+    trajectories: &[Vec<[f64; 2]>],
+    (one, many): (&str, &str),
+) -> Result<usize, String> {
+    let Some(first) = trajectories.first() else {
+        return Err(format!("there are no {many}"));
+    };
+    if trajectories.len() > MAX_TRAJECTORIES {
+        return Err(format!(
+            "there are {} {many}, more than the limit of {MAX_TRAJECTORIES}",
+            trajectories.len()
+        ));
+    }
+    let steps = first.len();
+    if !(2..=MAX_STEPS).contains(&steps) {
+        return Err(format!(
+            "{one} 0 has {}; {many} need between 2 and {MAX_STEPS}",
+            count(steps, "point")
+        ));
+    }
+    for (k, trajectory) in trajectories.iter().enumerate() {
+        if trajectory.len() != steps {
+            return Err(format!(
+                "{one} {k} has {} but {one} 0 has {steps}; all must have the same length",
+                count(trajectory.len(), "point")
+            ));
+        }
+        if let Some(t) = trajectory
+            .iter()
+            .position(|p| !p.iter().all(|v| v.is_finite()))
+        {
+            return Err(format!(
+                "{one} {k} has a value that is not a finite number at point {t}"
+            ));
+        }
+        if let Some(t) = trajectory
+            .iter()
+            .position(|p| p.iter().any(|v| v.abs() > MAX_COORDINATE))
+        {
+            return Err(format!(
+                "{one} {k} has a coordinate beyond ±{MAX_COORDINATE} at point {t}; is it in the model's frame?"
+            ));
+        }
+    }
+    Ok(steps)
+}
+
 impl DataSet {
     /// Checks shapes, lengths, labels and values; the error is one sentence naming the problem.
     pub fn new(
@@ -29,15 +80,7 @@ impl DataSet {
         trajectories: Vec<Vec<[f64; 2]>>,
         frame: Option<Frame>,
     ) -> Result<DataSet, String> {
-        if trajectories.is_empty() {
-            return Err("the data set has no trajectories".into());
-        }
-        if trajectories.len() > MAX_TRAJECTORIES {
-            return Err(format!(
-                "the data set has {} trajectories, more than the limit of {MAX_TRAJECTORIES}",
-                trajectories.len()
-            ));
-        }
+        let steps = check_trajectories(&trajectories, ("trajectory", "trajectories"))?;
         if labels.len() != trajectories.len() {
             return Err(format!(
                 "the data set has {} labels for {} trajectories; it needs one label per trajectory",
@@ -47,37 +90,6 @@ impl DataSet {
         }
         for (k, label) in labels.iter().enumerate() {
             check_label(label).map_err(|why| format!("label {k} {why}"))?;
-        }
-        let steps = trajectories[0].len();
-        if !(2..=MAX_STEPS).contains(&steps) {
-            return Err(format!(
-                "trajectory 0 has {}; trajectories need between 2 and {MAX_STEPS}",
-                count(steps, "point")
-            ));
-        }
-        for (k, trajectory) in trajectories.iter().enumerate() {
-            if trajectory.len() != steps {
-                return Err(format!(
-                    "trajectory {k} has {} but trajectory 0 has {steps}; all must have the same length",
-                    count(trajectory.len(), "point")
-                ));
-            }
-            if let Some(t) = trajectory
-                .iter()
-                .position(|p| !p.iter().all(|v| v.is_finite()))
-            {
-                return Err(format!(
-                    "trajectory {k} has a value that is not a finite number at point {t}"
-                ));
-            }
-            if let Some(t) = trajectory
-                .iter()
-                .position(|p| p.iter().any(|v| v.abs() > MAX_COORDINATE))
-            {
-                return Err(format!(
-                    "trajectory {k} has a coordinate beyond ±{MAX_COORDINATE} at point {t}; is it in the model's frame?"
-                ));
-            }
         }
         if let Some(frame) = &frame {
             check_frame(frame, steps)?;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::data::dataset::{DataSet, MAX_TRAJECTORIES, check_label};
-use crate::data::stroke::Frame;
+use crate::data::stroke::{Frame, MAX_POINTS};
 use crate::model::network::{Dims, MAX_WEIGHT, Mat, Network, Params, Vector};
 use crate::model::retrieve::RecallSettings;
 use crate::model::{Model, TrainingSummary};
@@ -14,7 +14,6 @@ use crate::model::{Model, TrainingSummary};
 /// Larger files are refused before parsing: no honest data set or model comes near this.
 pub const MAX_JSON_BYTES: usize = 32 * 1024 * 1024;
 pub const MAX_STROKES: usize = 10_000;
-pub const MAX_STROKE_POINTS: usize = 100_000;
 pub const MODEL_FORMAT: &str = "pcrnn-model";
 pub const MODEL_VERSION: u64 = 1;
 
@@ -129,9 +128,9 @@ pub fn parse_strokes(text: &str) -> Result<Vec<Stroke>, String> {
             if let Some(label) = &s.label {
                 check_label(label).map_err(|why| format!("the label of stroke {k} {why}"))?;
             }
-            if s.points.len() > MAX_STROKE_POINTS {
+            if s.points.len() > MAX_POINTS {
                 return Err(format!(
-                    "stroke {k} has {} points, more than the limit of {MAX_STROKE_POINTS}",
+                    "stroke {k} has {} points, more than the limit of {MAX_POINTS}",
                     s.points.len()
                 ));
             }

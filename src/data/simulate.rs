@@ -63,7 +63,8 @@ impl Ranges {
     }
 
     /// No perturbation: the letter as it is, traced steadily and sampled densely, only moved
-    /// and resized onto the canvas. Its drawings map back onto the letter itself.
+    /// and resized onto the canvas. Its drawings map back onto the letter itself. (Each range
+    /// named again, as in `typical`, so that a preset reads as a table.)
     pub fn none() -> Ranges {
         Ranges {
             rotation_deg: 0.0,

@@ -53,6 +53,7 @@ pub fn tanh(x: f64) -> f64 {
 
 /// The parts of e^y in f32 for |y| <= 87: (2^k, E, rO) with e^y = 2^k (E + rO) / (E - rO), by
 /// the [3/3] Padé approximant (relative error below 1e-8 for |r| <= ln2/2).
+/// `exp_parts` in f32: the same steps with f32's constants and a shorter polynomial.
 #[inline(always)]
 fn exp_parts_f32(y: f32) -> (f32, f32, f32) {
     const LN2_HI: f32 = 0.693_359_4; // 355/512: k * LN2_HI is exact

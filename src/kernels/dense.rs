@@ -111,6 +111,8 @@ impl<T: Real> RightOperand<T> for Columns<'_, T> {
     }
 }
 
+// The same blocking as for `Columns`, over the other layout of B: what differs is how the
+// inner loop reads a row of B, which is the whole point of each.
 impl<T: Real> RightOperand<T> for Transposed<'_, T> {
     fn cols(&self) -> usize {
         self.n

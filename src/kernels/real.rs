@@ -81,6 +81,7 @@ impl Real for f64 {
     }
 }
 
+// The twin of the f64 implementation above, member for member: the two number types.
 impl Real for f32 {
     const PER_WORD: usize = 2;
     const ZERO: f32 = 0.0;

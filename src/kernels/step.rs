@@ -1,6 +1,6 @@
 //! The batched time step of docs/design.md §1 on column-major slices, in f64 or f32, compiled
-//! for one instruction set per call: what `Network::step` and recall's trials run. Tested
-//! equal to `model::equations::step` (tests/oracle.rs).
+//! for one instruction set per call: what generation and recall's trials run. Tested equal to
+//! `model::equations::step` (tests/oracle.rs).
 
 use crate::kernels::activation::tanh_into;
 use crate::kernels::dense::{Columns, dot, product};
@@ -11,8 +11,9 @@ use crate::kernels::simd::{self, Isa, Kernel};
 use crate::model::network::{Dims, Mat, Network, Rates, State};
 use crate::model::prior::MixturePrior;
 
-/// [`Network::step`]: one step of the batch in `state`, in f64.
-pub(crate) fn step(
+/// One time step of §1 for a batch, in f64: updates `state` in place and leaves the prediction
+/// and its error `e = x_pred - x_t` in `buf`. `prior` is used when `rates.alpha_c > 0`.
+pub fn step(
     network: &Network,
     state: &mut State,
     x_t: &Mat,
@@ -123,7 +124,7 @@ impl<T: Real> StepBuffers<T> {
     }
 }
 
-/// [`Network::step`] on slices in the number type `T`, compiled for one instruction set:
+/// [`step`] on slices in the number type `T`, compiled for one instruction set:
 /// callers loop over it inside one [`simd::run`], so that the choice is made once per chunk
 /// of work. The weights are `buf.weights`; the prediction and error go to `buf.x`, `buf.e`.
 #[inline(always)]
@@ -230,7 +231,7 @@ fn infer<I: Isa, T: Real>(
     }
 }
 
-/// [`Network::step`] as a [`Kernel`], in f64.
+/// [`step`] as a [`Kernel`], in f64.
 struct Step<'a> {
     state: &'a mut State,
     x_t: &'a Mat,
@@ -245,16 +246,10 @@ impl Kernel for Step<'_> {
 
     #[inline(always)]
     fn run<I: Isa>(self) {
-        let Step {
-            state,
-            x_t,
-            rates,
-            prior,
-            noise,
-            buf,
-        } = self;
+        let (buf, state) = (self.buf, self.state);
         let (h, c) = (state.h.as_mut_slice(), state.c.as_mut_slice());
-        step_with::<I, f64>(buf, h, c, x_t.as_slice(), rates, prior, noise);
+        let x_t = self.x_t.as_slice();
+        step_with::<I, f64>(buf, h, c, x_t, self.rates, self.prior, self.noise);
         buf.x_pred.as_mut_slice().copy_from_slice(&buf.x);
         buf.error.as_mut_slice().copy_from_slice(&buf.e);
     }

@@ -39,6 +39,25 @@ impl<T: Real> RunsIn<T> {
         }
     }
 
+    fn advance(
+        &mut self,
+        todo: usize,
+        rates: &Rates,
+        prior: &MixturePrior,
+        noise: &mut Noise,
+        paths: &mut [Vec<f64>],
+    ) {
+        let runs = self;
+        simd::run(Trials {
+            rates,
+            prior,
+            runs,
+            noise,
+            paths,
+            todo,
+        });
+    }
+
     fn causes(&self) -> Vec<f64> {
         self.c.iter().map(|v| v.to_f64()).collect()
     }
@@ -62,7 +81,8 @@ impl Runs {
         }
     }
 
-    /// `todo` more trials; each run's cause after each trial is appended to its path.
+    /// `todo` more trials; each run's cause after each trial is appended to its path. (The
+    /// same signature as `RunsIn::advance`, which it dispatches to by precision.)
     pub fn advance(
         &mut self,
         todo: usize,
@@ -72,22 +92,8 @@ impl Runs {
         paths: &mut [Vec<f64>],
     ) {
         match self {
-            Runs::F32(runs) => simd::run(Trials {
-                rates,
-                prior,
-                runs,
-                noise,
-                paths,
-                todo,
-            }),
-            Runs::F64(runs) => simd::run(Trials {
-                rates,
-                prior,
-                runs,
-                noise,
-                paths,
-                todo,
-            }),
+            Runs::F32(runs) => runs.advance(todo, rates, prior, noise, paths),
+            Runs::F64(runs) => runs.advance(todo, rates, prior, noise, paths),
         }
     }
 

@@ -7,8 +7,6 @@ use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
 use crate::kernels::noise::Noise;
-use crate::kernels::step::{self, StepBuffers};
-use crate::model::prior::MixturePrior;
 
 pub type Mat = DMatrix<f64>;
 pub type Vector = DVector<f64>;
@@ -114,19 +112,5 @@ impl Network {
             h: self.initial_states(c.ncols()),
             c,
         }
-    }
-
-    /// One time step of §1 for a batch: updates `state` in place and leaves the prediction
-    /// and its error `e = x_pred - x_t` in `buf`. `prior` is used when `rates.alpha_c > 0`.
-    pub fn step(
-        &self,
-        state: &mut State,
-        x_t: &Mat,
-        rates: &Rates,
-        prior: Option<&MixturePrior>,
-        noise: &mut Noise,
-        buf: &mut StepBuffers,
-    ) {
-        step::step(self, state, x_t, rates, prior, noise, buf);
     }
 }

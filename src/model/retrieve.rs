@@ -2,13 +2,12 @@
 //! Every target runs from several random starts at once; a trial is one full pass over the
 //! target with inference on, and the next trial goes on from the cause the last one reached.
 
-use crate::wording::count;
 use serde::{Deserialize, Serialize};
 
-use crate::data::dataset::{MAX_STEPS, MAX_TRAJECTORIES, time_major};
+use crate::data::dataset::{check_trajectories, time_major};
 use crate::kernels::noise::Noise;
 use crate::kernels::real::Precision;
-use crate::kernels::step::StepBuffers;
+use crate::kernels::step::{StepBuffers, step};
 use crate::kernels::trials::Runs;
 use crate::model::Model;
 use crate::model::network::{Mat, Rates};
@@ -207,7 +206,7 @@ impl Recall {
         seed: u64,
     ) -> Result<Recall, String> {
         settings.check()?;
-        check_targets(targets)?;
+        check_trajectories(targets, ("target", "targets"))?;
         let n_c = model.network.dims.n_c;
         let batch = settings.starts * targets.len();
         let mut noise = Noise::new(seed);
@@ -362,7 +361,8 @@ pub fn generate(model: &Model, causes: &Mat, steps: usize) -> Vec<Vec<[f64; 2]>>
     let mut unused = Noise::new(0);
     let mut trajectories = vec![Vec::with_capacity(steps); batch];
     for _ in 0..steps {
-        net.step(
+        step(
+            net,
             &mut state,
             &no_target,
             &Rates::default(),
@@ -375,36 +375,4 @@ pub fn generate(model: &Model, causes: &Mat, steps: usize) -> Vec<Vec<[f64; 2]>>
         }
     }
     trajectories
-}
-
-fn check_targets(targets: &[Vec<[f64; 2]>]) -> Result<(), String> {
-    if targets.is_empty() {
-        return Err("there is no target to recall".into());
-    }
-    if targets.len() > MAX_TRAJECTORIES {
-        return Err(format!(
-            "{} targets is more than the limit of {MAX_TRAJECTORIES}",
-            targets.len()
-        ));
-    }
-    let steps = targets[0].len();
-    if !(2..=MAX_STEPS).contains(&steps) {
-        return Err(format!(
-            "a target needs between 2 and {MAX_STEPS} points, not {steps}"
-        ));
-    }
-    for (k, target) in targets.iter().enumerate() {
-        if target.len() != steps {
-            return Err(format!(
-                "target {k} has {} but target 0 has {steps}",
-                count(target.len(), "point")
-            ));
-        }
-        if target.iter().flatten().any(|v| !v.is_finite()) {
-            return Err(format!(
-                "target {k} has a value that is not a finite number"
-            ));
-        }
-    }
-    Ok(())
 }

@@ -38,6 +38,9 @@ impl Default for TrainConfig {
     }
 }
 
+/// The most iterations one training run may ask for (the seed trains 1000).
+pub const MAX_ITERATIONS: usize = 1_000_000;
+
 impl TrainConfig {
     pub fn check(&self) -> Result<(), TrainError> {
         let bad = |why: String| Err(TrainError::Config(why));
@@ -228,6 +231,7 @@ impl Trainer {
         let grads = &self.grads;
         let g = &grads.params;
         let p = &mut self.network.params;
+        // The tensors and their gradients, in the same order (Adam pairs them by position).
         self.adam.step(
             &mut [
                 p.w_o.as_mut_slice(),

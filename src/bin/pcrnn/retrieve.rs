@@ -8,7 +8,7 @@ use pcrnn::data::formats::{parse_data_set, parse_model, parse_strokes};
 use pcrnn::data::stroke::to_frame;
 use pcrnn::kernels::real::Precision;
 use pcrnn::model::prior::PriorForm;
-use pcrnn::model::retrieve::{Recall, RecallReport, Score};
+use pcrnn::model::retrieve::{MAX_STARTS, MAX_TRIALS, Recall, RecallReport, Score};
 
 use crate::progress::{bar, read_text};
 
@@ -25,10 +25,10 @@ pub struct RetrieveArgs {
     #[arg(long)]
     strokes: Option<PathBuf>,
     /// Random starts per target (default: the model's recall settings).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=64))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=MAX_STARTS as u64))]
     starts: Option<u64>,
     /// Trials per start (default: the model's recall settings).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=MAX_TRIALS as u64))]
     trials: Option<u64>,
     /// Seeds the random starts and the noise.
     #[arg(long, default_value_t = 0)]

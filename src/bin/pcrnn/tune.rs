@@ -26,7 +26,7 @@ use pcrnn::data::stroke::{Frame, to_frame};
 use pcrnn::kernels::noise::Noise;
 use pcrnn::model::Model;
 use pcrnn::model::prior::PriorForm;
-use pcrnn::model::retrieve::{Recall, RecallSettings};
+use pcrnn::model::retrieve::{MAX_TRIALS, Recall, RecallSettings};
 use pcrnn::model::train::{TrainConfig, Trainer};
 
 use crate::progress::read_text;
@@ -40,7 +40,7 @@ pub struct TuneArgs {
     #[arg(long, default_value_t = 0)]
     train_seed: u64,
     /// Training iterations.
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=MAX_TRIALS as u64))]
     iters: u64,
     /// Extra training exemplars per letter: simulated drawings, normalised (0 = the data only).
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=20))]
@@ -74,7 +74,7 @@ pub struct TuneArgs {
     #[arg(long)]
     recall: Option<String>,
     /// Trials per start (fixed during the search).
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=MAX_TRIALS as u64))]
     trials: u64,
 }
 
