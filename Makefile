@@ -1,4 +1,4 @@
-# Entry points (DESIGN.md §5): `make serve`, `make test`, `make dist`.
+# Entry points (docs/design.md §5): `make serve`, `make test`, `make dist`.
 # On a fresh machine they install what they need (scripts/setup.sh; idempotent, quick when done).
 .PHONY: test check-rust check-wasm setup wasm serve dist browser-test data letters model
 

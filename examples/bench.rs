@@ -1,4 +1,4 @@
-//! The native benchmark of issue 5, with the PyTorch reference on the same work in the same run:
+//! The native benchmark, with the PyTorch reference on the same work in the same run:
 //!
 //!     cargo run --release --example bench [-- --repeats 3 --quick --no-reference]
 //!

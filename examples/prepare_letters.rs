@@ -1,6 +1,6 @@
 //! Maps raw letter strokes (canvas pixels, y down; written by tools/letters/generate.mjs) into
 //! the model's frame through the same `stroke::to_frame` that drawn strokes take, and writes a
-//! data set (DESIGN.md §4) with the frame it used:
+//! data set (docs/design.md §4) with the frame it used:
 //!
 //!     cargo run --release --example prepare_letters -- IN.json OUT.json [--frame-from SET.json]
 //!

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fidelity of the Rust core to the seed's method (issue 2), on data/letters.json, per seed:
+# Fidelity of the Rust core to the seed's method, on data/letters.json, per seed:
 #   1. pcrnn train --iters 1000 vs tests/reference/reference.py (the seed's training, float32):
 #      final loss and time; and reference.py from pcrnn's own initial weights (--init pcrnn,
 #      still float32), which compares the two from the same start;

@@ -1,4 +1,4 @@
-//! The `pcrnn` command line: the contract of DESIGN.md §6, and one-sentence errors.
+//! The `pcrnn` command line: the contract of docs/design.md §6, and one-sentence errors.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

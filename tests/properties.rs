@@ -1,5 +1,5 @@
 //! Property tests (proptest): the stroke pipeline does not care where, how large or how fast a
-//! letter was drawn, and the prior's pull is the gradient of its log density (DESIGN.md §1, §4).
+//! letter was drawn, and the prior's pull is the gradient of its log density (docs/design.md §1, §4).
 
 use pcrnn::data::stroke::{Frame, to_frame};
 use pcrnn::model::network::Mat;

@@ -179,7 +179,7 @@ fn ten_adam_steps_match_pytorch() {
     assert_close("c after", trainer.causes.as_slice(), &numbers(&after["c"]));
 }
 
-/// One retrieval trial with sigma_r = 0, step by step through `Network::step`.
+/// One retrieval trial with sigma_r = 0, step by step through `kernels::step::step`.
 fn check_retrieval(f: &Value, block: &str) {
     let r = &f[block];
     let model = model(f);

@@ -1,4 +1,4 @@
-//! A set of labelled trajectories (DESIGN.md §4), checked once so the maths can trust it.
+//! A set of labelled trajectories (docs/design.md §4), checked once so the maths can trust it.
 
 use crate::data::stroke::Frame;
 use crate::model::network::Mat;

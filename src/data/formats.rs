@@ -1,4 +1,4 @@
-//! JSON in and out (DESIGN.md §4): data sets, strokes and versioned models. Everything read is
+//! JSON in and out (docs/design.md §4): data sets, strokes and versioned models. Everything read is
 //! validated; a problem comes back as one sentence that names it.
 
 use crate::wording::count;

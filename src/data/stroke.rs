@@ -1,4 +1,4 @@
-//! Drawn strokes into the model's frame (DESIGN.md §4).
+//! Drawn strokes into the model's frame (docs/design.md §4).
 //!
 //! One path for every letter the model sees — a stroke drawn on the page, a strokes file given
 //! to the CLI, and the font letters the data sets are made of:

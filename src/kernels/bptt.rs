@@ -1,4 +1,4 @@
-//! DESIGN.md §2: the generation pass over a batch of sequences (no inference: h = h_prior) and
+//! docs/design.md §2: the generation pass over a batch of sequences (no inference: h = h_prior) and
 //! the exact gradient of its loss mean(e^2) by backpropagation through time.
 //!
 //! Every step is one matrix product over the whole batch plus elementwise work on contiguous

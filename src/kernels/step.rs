@@ -84,7 +84,7 @@ impl<T: Real> Weights<T> {
 /// Buffers of one batched step, allocated once so that the time loop allocates nothing, and
 /// the weights in the step's number type `T`.
 pub struct StepBuffers<T: Real = f64> {
-    /// The prediction `x_pred` and its error `e = x_pred - x_t` of the last [`Network::step`]
+    /// The prediction `x_pred` and its error `e = x_pred - x_t` of the last [`step`]
     /// (n_x × B).
     pub x_pred: Mat,
     pub error: Mat,

@@ -1,4 +1,4 @@
-//! PC-RNN-HC-A (DESIGN.md §1): sizes, parameters, initialisation and one batched time step.
+//! PC-RNN-HC-A (docs/design.md §1): sizes, parameters, initialisation and one batched time step.
 //!
 //! Layout: every matrix of states holds one sequence per column, so the equations read as in
 //! §1 with column vectors: `h` is n_h × B, `c` is n_c × B, `x` is n_x × B.

@@ -1,4 +1,4 @@
-//! The Gaussian-mixture prior on the hidden causes (DESIGN.md §1): one component per memory
+//! The Gaussian-mixture prior on the hidden causes (docs/design.md §1): one component per memory
 //! `mu_k` (a trained sequence's learned `c`), all with the same width `sigma_c`.
 
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! Memory retrieval (DESIGN.md §3): given a target, infer the hidden cause that generates it.
+//! Memory retrieval (docs/design.md §3): given a target, infer the hidden cause that generates it.
 //! Every target runs from several random starts at once; a trial is one full pass over the
 //! target with inference on, and the next trial goes on from the cause the last one reached.
 

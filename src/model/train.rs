@@ -1,4 +1,4 @@
-//! Training (DESIGN.md §2): pure generation over full sequences, all in one batch, the loss
+//! Training (docs/design.md §2): pure generation over full sequences, all in one batch, the loss
 //! mean(e^2), gradients by backpropagation through time written out by hand, and Adam.
 
 use std::fmt;
@@ -203,14 +203,6 @@ impl Trainer {
 
     pub fn config(&self) -> &TrainConfig {
         &self.config
-    }
-
-    /// The learned causes as points, one per sequence.
-    pub fn causes_points(&self) -> Vec<Vec<f64>> {
-        self.causes
-            .column_iter()
-            .map(|c| c.iter().copied().collect())
-            .collect()
     }
 
     /// One iteration: loss, gradients, Adam. If the loss or a gradient is not finite, or the

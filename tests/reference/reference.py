@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent PyTorch implementation of PC-RNN-HC-A, written from DESIGN.md §1-§3, to check
+"""An independent PyTorch implementation of PC-RNN-HC-A, written from docs/design.md §1-§3, to check
 the Rust core against (tests/reference_fixture.rs) and to measure it against the seed's method
 (scripts/fidelity.sh, benchmarks).
 

@@ -4,7 +4,7 @@
 //   data/raw/letters-raw.json          Hershey Script 1, the 20 letters in the seed's order
 //   data/raw/letters-heldout-raw.json  the other single-stroke fonts, glyphs in natural order
 //
-// as strokes JSON (DESIGN.md §4) in canvas pixels, y down, no times. The mapping into the
+// as strokes JSON (docs/design.md §4) in canvas pixels, y down, no times. The mapping into the
 // model's frame is done by the Rust core, the same path drawn strokes take:
 //
 //   npm ci --prefix tools/letters && node tools/letters/generate.mjs

@@ -1,4 +1,4 @@
-//! `pcrnn simulate`: drawn versions of a data set's letters, as a strokes file (DESIGN.md §4).
+//! `pcrnn simulate`: drawn versions of a data set's letters, as a strokes file (docs/design.md §4).
 
 use std::path::PathBuf;
 
