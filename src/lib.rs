@@ -7,12 +7,14 @@
 //! - [`bptt`]     §2 the generation pass over a batch and its gradient through time
 //! - [`dataset`]  a checked set of labelled trajectories
 //! - [`dense`]    matrix products and sums of the hot loops, on column-major slices
+//! - [`facts`]    the defaults and limits the page takes from the core
 //! - [`network`]  §1 the PC-RNN-HC-A step: parameters, initialisation, generation and inference
 //! - [`prior`]    §1 the Gaussian-mixture prior on the hidden causes
 //! - [`simd`]     the hot loops compiled for AVX-512, AVX2 or the baseline, chosen at run time
 //! - [`train`]    §2 training: iterations of BPTT and Adam, divergence handling
 //! - [`retrieve`] §3 memory retrieval: trials, paths, readout
 //! - [`stroke`]   §4 drawn strokes into the model's frame
+//! - [`teach`]    teach mode's rules: the taught set's size, its default iterations
 //! - [`simulate`] drawn versions of letters (pose, hand speed, pointer events) to measure recall
 //! - [`model`]    a trained model: network, memories, labels, frame, recall settings
 //! - [`formats`]  §4 JSON in and out, with validation
@@ -25,6 +27,7 @@ pub mod adam;
 pub mod bptt;
 pub mod dataset;
 pub mod dense;
+pub mod facts;
 pub mod formats;
 pub mod model;
 pub mod network;
@@ -35,6 +38,7 @@ pub mod retrieve;
 pub mod simd;
 pub mod simulate;
 pub mod stroke;
+pub mod teach;
 pub mod train;
 pub mod wording;
 

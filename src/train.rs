@@ -13,6 +13,11 @@ use crate::noise::Noise;
 use crate::real::Precision;
 use crate::retrieve::RecallSettings;
 
+/// Iterations of one training run unless told otherwise: the seed's.
+pub const DEFAULT_ITERATIONS: usize = 1000;
+/// The most iterations one run may be asked for (the CLI's `--iters`, the page's setting).
+pub const MAX_ITERATIONS: usize = 1_000_000;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrainConfig {
     pub n_c: usize,

@@ -56,6 +56,12 @@ pub fn fresh_seed() -> Result<u32, JsError> {
     Ok(u32::from_le_bytes(bytes) % 1_000_000)
 }
 
+/// The defaults and limits the page takes from the core (`facts::facts`), asked for at start.
+#[wasm_bindgen]
+pub fn facts() -> Result<JsValue, JsError> {
+    to_js(&crate::facts::facts())
+}
+
 /// Training options from the page; missing fields take the seed's defaults.
 #[derive(Deserialize)]
 #[serde(default)]
