@@ -53,9 +53,10 @@ try {
     for (const [build, b] of Object.entries(result.byBuild)) {
       const page = build === result.build ? ' (the page uses this one)' : '';
       console.log(`  ${build}${page}`);
-      console.log(`    training, 1000 iterations            ${b.trainMs.toFixed(0)} ms`);
-      console.log(`    recall, 1 × 4 starts × 1000 trials   ${b.recallOneMs.toFixed(0)} ms`);
-      console.log(`    recall, ${result.targets} × 4 starts × 1000 trials  ${b.recallAllMs.toFixed(0)} ms`);
+      const w = result.work;
+      console.log(`    training, ${w.iterations} iterations            ${b.trainMs.toFixed(0)} ms`);
+      console.log(`    recall, 1 × ${w.starts} starts × ${w.trials} trials   ${b.recallOneMs.toFixed(0)} ms`);
+      console.log(`    recall, ${result.targets} × ${w.starts} starts × ${w.trials} trials  ${b.recallAllMs.toFixed(0)} ms`);
     }
     console.log(`in the page, a letter drawn with the mouse, 1000 trials (medians of ${repeats} fresh pages):`);
     for (const [name, p] of [['4 starts', result.page.starts4], ['8 starts (the shipped model)', result.page.shipped]]) {

@@ -52,6 +52,12 @@ pub fn fresh_seed() -> Result<u32, JsError> {
     Ok(u32::from_le_bytes(bytes) % 1_000_000)
 }
 
+/// The defaults and limits the page takes from the core (`facts::facts`), asked for at start.
+#[wasm_bindgen]
+pub fn facts() -> Result<JsValue, JsError> {
+    to_js(Ok(crate::facts::facts()))
+}
+
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct Engine(Session);

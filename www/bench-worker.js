@@ -4,17 +4,19 @@
 // drift of the machine's speed weighs on both alike. Messages in: { repeats }; out: { results } or { error }.
 import { engineBuild, engineUrl } from './engine-build.js';
 
-const TRAIN_ITERATIONS = 1000;
-const TRIALS = 1000;
-const STARTS = 4;
-
-// The recall settings the page sends: the seed's (the engine fills in what is missing).
-const settings = { trials: TRIALS, starts: STARTS };
+// The work measured is the page's with the engine's defaults (src/facts.rs): a training run of
+// the default iterations, and recalls with the seed's settings (the engine fills them in).
+const settings = {};
 
 function time(work) {
   const t0 = performance.now();
   work();
   return performance.now() - t0;
+}
+
+/** The engine's defaults, from the bindings of `build` (loaded by `load`). */
+async function engineFacts(build) {
+  return (await import(`./pkg/pcrnn.js?build=${build}`)).facts();
 }
 
 async function load(build, letters) {
@@ -32,7 +34,9 @@ async function run(repeats) {
   const engines = [];
   for (const build of builds) engines.push(await load(build, letters));
   const targets = engines[0].targets;
-  const results = { targets, builds: {} };
+  const facts = await engineFacts(builds[0]);
+  const work = { iterations: facts.train.iterations, trials: facts.recall.trials, starts: facts.recall.starts };
+  const results = { targets, work, builds: {} };
   for (const { build } of engines) results.builds[build] = { train: [], recallOne: [], recallAll: [] };
   // Warm-up: V8 first runs wasm through its baseline compiler and swaps in optimised code
   // for the next call once a function is hot; time the optimised code, as a visitor gets it
@@ -47,16 +51,16 @@ async function run(repeats) {
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   // Each measurement for every build in turn, so that the two of a pair are seconds apart.
-  const work = {
+  const measures = {
     train: (engine) => {
       engine.train_reset({ seed: 0 });
-      return time(() => engine.train_steps(TRAIN_ITERATIONS));
+      return time(() => engine.train_steps(work.iterations));
     },
-    // One letter (as for a drawn one): 4 starts × 1000 trials in one batch.
+    // One letter (as for a drawn one): all starts' trials in one batch.
     recallOne: (engine, r) =>
       time(() => {
         engine.recall_letter(0, settings, r);
-        engine.recall_advance(TRIALS);
+        engine.recall_advance(work.trials);
         engine.recall_report();
       }),
     // Every training letter, one after the other, as the page recalls them.
@@ -64,13 +68,13 @@ async function run(repeats) {
       time(() => {
         for (let i = 0; i < targets; i++) {
           engine.recall_letter(i, settings, r);
-          engine.recall_advance(TRIALS);
+          engine.recall_advance(work.trials);
           engine.recall_report();
         }
       }),
   };
   for (let r = 0; r < repeats; r++) {
-    for (const [name, measure] of Object.entries(work)) {
+    for (const [name, measure] of Object.entries(measures)) {
       for (const { build, engine } of engines) results.builds[build][name].push(measure(engine, r));
     }
   }

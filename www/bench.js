@@ -15,6 +15,7 @@ worker.onmessage = ({ data }) => {
     return;
   }
   const r = data.results;
+  const w = r.work;
   // Per build, the medians; the page's build (the first) is also the result's top level.
   const byBuild = Object.fromEntries(
     Object.entries(r.builds).map(([build, t]) => [
@@ -27,6 +28,7 @@ worker.onmessage = ({ data }) => {
     repeats,
     userAgent: navigator.userAgent,
     targets: r.targets,
+    work: w,
     build,
     ...byBuild[build],
     byBuild,
@@ -34,9 +36,9 @@ worker.onmessage = ({ data }) => {
   };
   out.textContent = [
     'build:                                 ' + Object.keys(byBuild).join('      '),
-    'training, 1000 iterations:             ' + Object.values(byBuild).map((b) => `${b.trainMs.toFixed(0)} ms`.padEnd(12)).join(' '),
-    'recall, 1 letter × 4 starts × 1000:    ' + Object.values(byBuild).map((b) => `${b.recallOneMs.toFixed(0)} ms`.padEnd(12)).join(' '),
-    `recall, ${r.targets} letters × 4 starts × 1000:  ` + Object.values(byBuild).map((b) => `${b.recallAllMs.toFixed(0)} ms`.padEnd(12)).join(' '),
+    `training, ${w.iterations} iterations:`.padEnd(39) + Object.values(byBuild).map((b) => `${b.trainMs.toFixed(0)} ms`.padEnd(12)).join(' '),
+    `recall, 1 letter × ${w.starts} starts × ${w.trials}:`.padEnd(39) + Object.values(byBuild).map((b) => `${b.recallOneMs.toFixed(0)} ms`.padEnd(12)).join(' '),
+    `recall, ${r.targets} letters × ${w.starts} starts × ${w.trials}:`.padEnd(39) + Object.values(byBuild).map((b) => `${b.recallAllMs.toFixed(0)} ms`.padEnd(12)).join(' '),
     `(medians of ${repeats}, the builds alternated; the page runs ${build})`,
   ].join('\n');
   window.benchResult = result;

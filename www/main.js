@@ -1,105 +1,139 @@
-// The page: one state object, settings in the URL hash, a worker that owns the engine, and one
-// module per panel that draws the state. The page sends commands and draws what comes back;
-// it never computes the model's maths itself.
-import { fromHash, toHash, defaults, hashSetsRecall, modelRecall, recallSettings, trainConfig, buildFields, RECALL_FIELDS, TRAIN_FIELDS } from './panels/settings.js';
+// The page as one machine: a single `state` object, changed only by this module's handlers —
+// the worker's messages (protocol.js) and the events the panels report — and drawn by the panels
+// (panels/*.js) once per animation frame. The worker owns the engine; the engine's facts give
+// every default and limit, and its reports every quantity of the model: the page computes none.
+// Settings live in the URL hash, so a link reproduces a run.
+import { ToWorker, FromWorker } from './protocol.js';
+import { fromHash, toHash, defaults, hashSetsRecall, modelRecall, recallSettings, trainConfig, admits, buildFields, RECALL_FIELDS, TRAIN_FIELDS } from './panels/settings.js';
 import { createLossPanel } from './panels/loss.js';
 import { createLettersPanel } from './panels/letters.js';
 import { createMapPanel } from './panels/map.js';
 import { createRecallPanel } from './panels/recall.js';
 import { createTeachPanel } from './panels/teach.js';
 import { setText, setProp, setAttr } from './panels/dom.js';
+import { newTeach, emptySet, addExemplar, deleteExemplar, replaceSet, storedSet, teachIterations } from './teach-set.js';
 
 const $ = (sel) => document.querySelector(sel);
+const query = new URLSearchParams(location.search);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 const REPLAY_MS = 2200; // how long a recall's path takes to unfold on the map
-const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
-// A link that sets recall settings keeps them; otherwise a model's own (tuned) settings are used.
-const linkSetsRecall = hashSetsRecall(location.hash);
+// A recall's life is one `phase`: 'idle' (none, or cleared) → 'running' (the worker computes
+// while the map replays what has come) → 'replaying' (computed; the replay catches up) → 'done'
+// (the result shown); or 'cancelled' or 'error' on the way.
+const NO_RECALL = Object.freeze({ phase: 'idle' });
+const recallUnderWay = (rec) => rec.phase === 'running' || rec.phase === 'replaying';
 
 const state = {
-  settings: fromHash(location.hash),
+  facts: null, // the engine's defaults and limits (src/facts.rs), from the worker at start
+  settings: null, // from the URL hash, once the facts are known
+  linkSetsRecall: hashSetsRecall(location.hash), // then a model's own recall settings are not used
   ready: false,
-  model: null, // { labels, letters, mus, generated, iterations, final_loss }
+  model: null, // { labels, letters, mus, generated, iterations, final_loss, recall }
   modelSource: 'loading…',
-  data: null, // { labels, trajectories }
+  data: null, // { labels, trajectories, frame }
+  shippedLetters: [], // the shipped data set's distinct labels
   train: { state: 'idle', iteration: 0, losses: [] },
-  recall: null, // see startRecall
-  error: null,
+  recall: NO_RECALL, // see startRecall
+  teach: newTeach(),
+  error: null, // { message, offerReset }
+  engine: {
+    worker: null,
+    lastGoodModel: null, // JSON text, to restore after a worker fault
+    lastRecallId: 0,
+    pendingExport: null, // what an asked-for export is for: 'keep' | 'download'
+  },
+  frameRequested: false,
 };
 
 // ---- the worker ------------------------------------------------------------------------------
 
-let worker = null;
-let lastGoodModel = null; // JSON text, to restore after a worker fault
-let recallId = 0;
-let pendingExport = null;
-const testHooks = new URLSearchParams(location.search).has('test-hooks');
-// ?engine=simd128 runs the build without relaxed SIMD (engine-build.js), to compare the two.
-const wantedBuild = new URLSearchParams(location.search).get('engine');
+const testHooks = query.has('test-hooks');
 
 function startWorker(restoreModel = null) {
-  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   worker.onmessage = (e) => onMessage(e.data);
   worker.onerror = (e) => {
     e.preventDefault();
     showError(`The engine failed to start: ${e.message || 'unknown error'}`);
+    update();
   };
-  worker.postMessage({ type: 'init', restoreModel, testHooks, engine: wantedBuild });
+  // ?engine=simd128 runs the build without relaxed SIMD (engine-build.js), to compare the two.
+  worker.postMessage({ type: ToWorker.init, restoreModel, testHooks, engine: query.get('engine') });
+  state.engine.worker = worker;
 }
 
-const send = (msg) => worker && state.ready && worker.postMessage(msg);
+const send = (msg) => state.engine.worker && state.ready && state.engine.worker.postMessage(msg);
 
 function onMessage(msg) {
+  const rec = state.recall;
   switch (msg.type) {
-    case 'ready':
+    case FromWorker.facts:
+      if (!state.facts) {
+        state.facts = msg.facts;
+        state.settings = fromHash(location.hash, msg.facts);
+        history.replaceState(null, '', toHash(state.settings));
+      }
+      break;
+    case FromWorker.ready:
       state.ready = true;
       state.data = msg.data;
+      state.shippedLetters = msg.data ? [...new Set(msg.data.labels)] : [];
       if (msg.model) {
         state.model = msg.model;
         state.modelSource = 'pretrained';
-        if (!linkSetsRecall) Object.assign(state.settings, modelRecall(msg.model.recall));
+        if (!state.linkSetsRecall) Object.assign(state.settings, modelRecall(msg.model.recall, state.facts));
       } else {
         state.modelSource = msg.data ? 'none yet: press ▶ to train' : 'none';
       }
       if (!msg.data && !msg.model) showError('Could not load the letters or the model next to this page.');
-      fillTargetSelect();
+      state.teach.pretrained = !!msg.pretrained;
+      restoreTaughtSet();
+      // Draw the loaded page before saying it is ready.
+      frame(performance.now());
       performance.mark('pcrnn-ready');
       document.documentElement.dataset.ready = 'true';
       document.documentElement.dataset.engine = msg.build;
       break;
-    case 'warmed':
+    case FromWorker.warmed:
       // The engine runs optimised code from here on (worker.js, warmUpPieces).
       performance.mark('pcrnn-warmed');
       document.documentElement.dataset.warmed = 'true';
       break;
-    case 'model':
+    case FromWorker.model:
       state.model = msg.model;
       if (msg.reason === 'pretrained') state.modelSource = 'pretrained';
       else if (msg.reason === 'loaded') state.modelSource = `loaded: ${msg.name}`;
       else if (msg.reason === 'training') state.modelSource = 'training in this page';
       else if (msg.reason === 'restored') state.modelSource = 'restored';
-      if (msg.reason === 'pretrained' || msg.reason === 'loaded') Object.assign(state.settings, modelRecall(msg.model.recall));
-      if (msg.reason !== 'training') resetTrainView();
+      if (msg.reason === 'pretrained' || msg.reason === 'loaded') Object.assign(state.settings, modelRecall(msg.model.recall, state.facts));
+      if (msg.reason !== 'training') {
+        resetTrainView();
+        // Another model (shipped, loaded, restored) replaces the taught one.
+        state.teach.active = false;
+        state.teach.learnedVersion = null;
+      } else if (state.teach.active) {
+        const n = state.teach.set.labels.length;
+        state.modelSource = `taught here: ${n} exemplar${n === 1 ? '' : 's'}`;
+      }
       // Keep a copy of a model that was chosen, to restore after a worker fault.
-      if ((msg.reason === 'pretrained' || msg.reason === 'loaded') && !pendingExport) requestExport('keep');
+      if ((msg.reason === 'pretrained' || msg.reason === 'loaded') && !state.engine.pendingExport) requestExport('keep');
       break;
-    case 'data':
+    case FromWorker.data:
       state.data = msg.data;
-      fillTargetSelect();
       break;
-    case 'train-progress':
+    case FromWorker.trainProgress:
       if (msg.reset) state.train.losses = [];
       for (const v of msg.losses) state.train.losses.push(v);
       state.train.iteration = msg.iteration;
       break;
-    case 'train-state':
+    case FromWorker.trainState:
       state.train.state = msg.state;
       if (msg.state === 'done' || msg.state === 'paused') requestExport('keep');
       break;
-    case 'recall-start':
-      if (msg.id !== state.recall?.id) return;
-      Object.assign(state.recall, {
+    case FromWorker.recallStart:
+      if (msg.id !== rec.id) return;
+      Object.assign(rec, {
         target: msg.target,
         runs: msg.runs,
         total: msg.trials,
@@ -107,9 +141,8 @@ function onMessage(msg) {
         snapshots: [],
       });
       break;
-    case 'recall-progress': {
-      const rec = state.recall;
-      if (msg.id !== rec?.id) return;
+    case FromWorker.recallProgress: {
+      if (msg.id !== rec.id) return;
       msg.paths.forEach((pts, k) => rec.paths[k].push(...pts));
       // Draw now only if the replay was waiting for these trials; else its own clock shows them.
       const waiting = !(rec.shown < rec.received);
@@ -118,60 +151,57 @@ function onMessage(msg) {
       if (!waiting) return;
       break;
     }
-    case 'recall-done': {
-      const rec = state.recall;
-      if (msg.id !== rec?.id) return;
+    case FromWorker.recallDone:
+      if (msg.id !== rec.id) return;
       rec.report = msg.report;
-      rec.computed = true;
       rec.ms = msg.ms; // the engine's time, from the stroke to the readout
-      if (rec.kind === 'stroke') rec.circle = nearestMemory(rec);
+      // A drawn letter circles the memory its best start reached (the engine's readout).
+      if (rec.kind === 'stroke') rec.circle = msg.report.runs[msg.report.best_start[0]].memory;
+      if (rec.phase === 'running') rec.phase = 'replaying';
       break;
-    }
-    case 'recall-state':
-      if (msg.id !== state.recall?.id) return;
-      state.recall.state = msg.state;
+    case FromWorker.recallState:
+      if (msg.id !== rec.id) return;
+      rec.phase = msg.state;
       break;
-    case 'exported':
-      lastGoodModel = msg.json;
-      if (pendingExport === 'download') download(msg.json);
-      pendingExport = null;
+    case FromWorker.exported:
+      state.engine.lastGoodModel = msg.json;
+      if (state.engine.pendingExport === 'download') download(msg.json);
+      state.engine.pendingExport = null;
       break;
-    case 'seed':
+    case FromWorker.seed:
       setSetting('seed', msg.seed);
       break;
-    case 'error':
-      if (msg.where === 'recall' && state.recall) state.recall.state = 'error';
-      if (msg.where === 'train') state.train.state = 'error';
+    case FromWorker.error:
+      if (msg.where === ToWorker.recall && rec !== NO_RECALL) rec.phase = 'error';
+      if (msg.where === ToWorker.train || msg.where === ToWorker.teachLearn) state.train.state = 'error';
       // A run that stopped (e.g. diverged) kept its last good parameters; offer a fresh start.
-      showError(msg.message, { offerReset: msg.where === 'train' });
+      showError(msg.message, { offerReset: msg.where === ToWorker.train });
       break;
-    case 'fatal':
+    case FromWorker.fatal:
       // A panic inside the engine: say what it was, then start a fresh worker with the last
       // good model so the page keeps working.
       showError(`${msg.message} — the engine was restarted with the last good model.`);
-      if (state.recall) state.recall.state = 'error';
+      if (rec !== NO_RECALL) rec.phase = 'error';
       state.train.state = 'error';
-      worker.terminate();
+      state.engine.worker.terminate();
       state.ready = false;
       state.modelSource = 'restarting…';
-      startWorker(lastGoodModel);
+      startWorker(state.engine.lastGoodModel);
       break;
+    case FromWorker.teachStroke:
+      if (state.teach.set.labels.length >= state.facts.teach.max_exemplars) return;
+      showError(addExemplar(state.teach, msg.label, msg.trajectory, msg.frame));
+      teachPanel.clearPad();
+      break;
+    case FromWorker.teachSet: {
+      const n = msg.set.labels.length;
+      const most = state.facts.teach.max_exemplars;
+      if (n > most) showError(`That set has ${n} exemplars; the teach panel holds at most ${most}.`);
+      else showError(replaceSet(state.teach, msg.set));
+      break;
+    }
   }
-  teachPanel.onMessage(msg);
   update();
-}
-
-/** The memory whose label the best start recalled, and that lies nearest its cause. */
-function nearestMemory(rec) {
-  const run = rec.report.runs[rec.report.best_start[0]];
-  let best = null;
-  let bestD = Infinity;
-  state.model.mus.forEach(([x, y], k) => {
-    if (state.model.labels[k] !== run.label) return;
-    const d = (x - run.cause[0]) ** 2 + (y - run.cause[1]) ** 2;
-    if (d < bestD) [best, bestD] = [k, d];
-  });
-  return best;
 }
 
 // ---- commands --------------------------------------------------------------------------------
@@ -179,38 +209,37 @@ function nearestMemory(rec) {
 function startRecall(source) {
   if (!state.model) {
     showError('There is no model yet: wait for it to load, or train one.');
+    update();
     return;
   }
-  const id = ++recallId;
+  const id = ++state.engine.lastRecallId;
   const isLetter = source.kind === 'letter';
   state.recall = {
     id,
+    phase: 'running',
     kind: source.kind,
-    state: 'running',
     t0: performance.now(),
     targetLabel: isLetter ? state.data.labels[source.index] : null,
     circle: isLetter ? memoryOfTrainingLetter(source.index) : null,
     target: [],
     runs: state.settings.starts,
     total: state.settings.trials,
-    received: 0,
-    shown: 0,
+    received: 0, // trials the worker has sent
+    shown: 0, // trials the replay shows (fractional: its clock runs between trials)
     paths: [],
     snapshots: [],
     report: null,
-    computed: false,
-    revealed: false,
+    ms: null,
   };
   hideError();
-  // Say "running" at once (not at the next frame), so nobody reads the last result as this one's.
-  const result = $('[data-testid="retrieval-result"]');
-  result.dataset.state = 'running';
-  delete result.dataset.letter;
-  send({ type: 'recall', id, source, settings: recallSettings(state.settings), seed: state.settings.seed });
+  // Show "running" at once (not at the next frame), so nobody reads the last result as this one's.
+  recallPanel.render(state);
+  send({ type: ToWorker.recall, id, source, settings: recallSettings(state.settings), seed: state.settings.seed });
   update();
 }
 
-/** Training letter `index` is memory `index` when the model was trained on this set. */
+/** Training letter `index` is memory `index` when the model was trained on this set; else the
+ * memory with its label, if any. */
 function memoryOfTrainingLetter(index) {
   const m = state.model;
   const d = state.data;
@@ -219,9 +248,15 @@ function memoryOfTrainingLetter(index) {
   return k >= 0 ? k : null;
 }
 
+/** Stop: a recall whose result is not shown yet is dropped (its paths stay on the map). */
+function stopRecall() {
+  if (state.recall !== NO_RECALL && state.recall.phase !== 'done') state.recall.phase = 'cancelled';
+}
+
 function train(cmd) {
   hideError();
-  send({ type: 'train', cmd, config: trainConfig(state.settings) });
+  send({ type: ToWorker.train, cmd, config: trainConfig(state.settings) });
+  update();
 }
 
 function togglePlay() {
@@ -231,19 +266,19 @@ function togglePlay() {
 
 function resetTrainView() {
   state.train = { state: 'idle', iteration: 0, losses: [] };
-  state.recall = null;
+  state.recall = NO_RECALL;
 }
 
 function setSetting(key, value) {
   state.settings[key] = value;
-  history.replaceState(null, '', toHash(state.settings) + '');
+  history.replaceState(null, '', toHash(state.settings));
   updateEmbedCode();
   update();
 }
 
 function requestExport(purpose) {
-  pendingExport = purpose;
-  send({ type: 'export-model' });
+  state.engine.pendingExport = purpose;
+  send({ type: ToWorker.exportModel });
 }
 
 function download(json, name = 'pcrnn-model.json') {
@@ -257,70 +292,137 @@ function download(json, name = 'pcrnn-model.json') {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** A file's size against a limit, in the words a visitor reads ("1.5 MB"). */
+const megabytes = (bytes) => `${Number((bytes / 2 ** 20).toFixed(1))} MB`;
+
+// ---- teach mode --------------------------------------------------------------------------------
+
+/** Asks the engine to check the set kept in this browser, once per page; after a worker restart
+ * the engine no longer holds the taught set. */
+function restoreTaughtSet() {
+  const teach = state.teach;
+  if (teach.restored) {
+    teach.active = false;
+    return;
+  }
+  teach.restored = true;
+  const text = storedSet();
+  if (text) send({ type: ToWorker.teachCheck, json: text, reason: 'restore' });
+}
+
+const teachEvents = {
+  stroke(label, points) {
+    const most = state.facts.teach.max_exemplars;
+    if (!label) showError('Type one character as the label first (a letter, a digit or any symbol), then write it.');
+    else if (state.teach.set.labels.length >= most) showError(`The taught set is full: it holds at most ${most} exemplars. Delete some first.`);
+    else if (points.length < 2) showError('That stroke is too short to be a letter: write the whole letter without lifting the pen.');
+    else {
+      hideError();
+      send({ type: ToWorker.teachStroke, label, points, frame: state.teach.set.frame });
+    }
+    update();
+  },
+  learn({ iterations: typed, fromModel }) {
+    const teach = state.teach;
+    const n = teach.set.labels.length;
+    const range = state.facts.ranges.iterations;
+    if (!n) showError('Teach at least one exemplar first: type a label and write it on the teach pad.');
+    else if (typed !== '' && !admits(range, Number(typed))) {
+      showError(`Iterations must be a whole number from ${range.min} to ${range.max} (or empty for the default).`);
+    } else {
+      hideError();
+      teach.active = true;
+      teach.learnedVersion = teach.version;
+      teach.target = typed === '' ? teachIterations(state.facts, n, fromModel) : Number(typed);
+      // Say "running" at once, so nobody reads the last run's "done" as this one's.
+      state.train = { state: 'running', iteration: 0, losses: [] };
+      state.recall = NO_RECALL;
+      const config = { ...trainConfig(state.settings), iterations: teach.target, from_model: fromModel };
+      send({ type: ToWorker.teachLearn, json: JSON.stringify(teach.set), config });
+    }
+    update();
+  },
+  cancel: () => send({ type: ToWorker.train, cmd: 'pause' }),
+  shipped: () => send({ type: ToWorker.usePretrained }),
+  downloadModel: () => requestExport('download'),
+  exportSet: () => download(JSON.stringify(state.teach.set), 'pcrnn-taught-set.json'),
+  importSet(file) {
+    const most = state.facts.teach.max_set_bytes;
+    if (file.size > most) {
+      showError(`That file is ${megabytes(file.size)}; a taught set is at most ${megabytes(most)}.`);
+      update();
+      return;
+    }
+    const load = async () => send({ type: ToWorker.teachCheck, json: await file.text(), reason: 'import' });
+    const n = state.teach.set.labels.length;
+    if (n) teachPanel.askFirst(`Replace the ${n} taught exemplars with the set in ${file.name}?`, 'Replace', load);
+    else load();
+  },
+  clear() {
+    showError(replaceSet(state.teach, emptySet()));
+    update();
+  },
+  remove(index) {
+    showError(deleteExemplar(state.teach, index));
+    update();
+  },
+  changed: () => update(),
+};
+
 // ---- errors ----------------------------------------------------------------------------------
 
+/** Shows `message` (nothing when it is null) in the error box. */
 function showError(message, { offerReset = false } = {}) {
-  state.error = message;
-  $('#error-text').textContent = message;
-  $('#error-reset').hidden = !offerReset;
-  $('[data-testid="error"]').hidden = false;
+  if (message != null) state.error = { message, offerReset };
 }
 
 function hideError() {
   state.error = null;
-  $('[data-testid="error"]').hidden = true;
+}
+
+function renderError() {
+  const box = $('[data-testid="error"]');
+  setProp(box, 'hidden', !state.error);
+  if (!state.error) return;
+  setText($('#error-text'), state.error.message);
+  setProp($('#error-reset'), 'hidden', !state.error.offerReset);
 }
 
 // ---- panels ----------------------------------------------------------------------------------
 
-const panels = [];
-const mapPanel = createMapPanel($('#map'));
-const lossPanel = createLossPanel($('#loss'));
-const lettersPanel = createLettersPanel($('#letters'));
 const recallPanel = createRecallPanel($('[data-panel="recall"]'), {
-  onStroke(points) {
-    if (points.length < 2) {
-      showError('That stroke is too short to be a letter: draw one whole letter without lifting the pen.');
-      return;
-    }
-    startRecall({ kind: 'stroke', points });
+  stroke(points) {
+    if (points.length < 2) showError('That stroke is too short to be a letter: draw one whole letter without lifting the pen.');
+    else startRecall({ kind: 'stroke', points });
+    update();
   },
-  onClear() {
-    if (state.recall) send({ type: 'cancel' });
-    state.recall = null;
+  letter(index) {
+    if (state.data) startRecall({ kind: 'letter', index });
+  },
+  stop() {
+    send({ type: ToWorker.cancel });
+    stopRecall();
+    update();
+  },
+  clear() {
+    if (state.recall !== NO_RECALL) send({ type: ToWorker.cancel });
+    state.recall = NO_RECALL;
     update();
   },
 });
-const teachPanel = createTeachPanel($('[data-panel="teach"]'), state, {
-  send,
-  showError,
-  hideError,
-  update,
-  download,
-  downloadModel: () => requestExport('download'),
-});
-const recallFields = buildFields($('#recall-settings'), RECALL_FIELDS, setSetting, null);
-const trainFields = buildFields($('#train-settings'), TRAIN_FIELDS, setSetting, () => send({ type: 'fresh-seed' }));
-panels.push(mapPanel, lossPanel, lettersPanel, recallPanel, teachPanel, recallFields, trainFields);
+const teachPanel = createTeachPanel($('[data-panel="teach"]'), teachEvents);
+const panels = [
+  createMapPanel($('#map')),
+  createLossPanel($('#loss')),
+  createLettersPanel($('#letters')),
+  recallPanel,
+  teachPanel,
+  buildFields($('#recall-settings'), RECALL_FIELDS, setSetting, null),
+  buildFields($('#train-settings'), TRAIN_FIELDS, setSetting, () => send({ type: ToWorker.freshSeed })),
+];
 
-function fillTargetSelect() {
-  const select = $('#target-letter');
-  const labels = state.data?.labels ?? [];
-  const seen = {};
-  select.replaceChildren(
-    ...labels.map((label, i) => {
-      seen[label] = (seen[label] ?? 0) + 1;
-      const option = document.createElement('option');
-      option.value = String(i);
-      option.textContent = seen[label] > 1 ? `${label} (${seen[label]})` : label;
-      return option;
-    }),
-  );
-  select.disabled = !labels.length;
-  $('#retrieve').disabled = !labels.length;
-}
-
-function renderStatus() {
+/** The training bar, the model buttons and the headline: the page's own parts. */
+function renderPage() {
   const t = state.train;
   const status = $('[data-testid="train-status"]');
   const loss = t.losses.length ? t.losses[t.losses.length - 1] : null;
@@ -335,35 +437,33 @@ function renderStatus() {
   setAttr($('#play'), 'aria-label', playing ? 'Pause training' : 'Train: play');
   for (const id of ['#play', '#step', '#reset', '#train']) setProp($(id), 'disabled', !state.ready || !state.data);
   setProp($('#download-model'), 'disabled', !state.model);
+  if (state.shippedLetters.length) setText($('#letter-count'), String(state.shippedLetters.length));
+  renderError();
 }
 
 // ---- the render loop: one frame draws the whole state ------------------------------------------
 
-let frameRequested = false;
 function update() {
-  if (!frameRequested) {
-    frameRequested = true;
+  if (!state.frameRequested) {
+    state.frameRequested = true;
     requestAnimationFrame(frame);
   }
 }
 
 function frame(now) {
-  frameRequested = false;
+  state.frameRequested = false;
   const rec = state.recall;
-  if (rec && !rec.revealed && rec.state === 'running') {
+  if (recallUnderWay(rec)) {
     // Unfold the paths on a log-time scale: early trials (where c moves most) get most of the
     // time. Never ahead of what the worker has computed.
     const elapsed = now - rec.t0;
     const goal = reducedMotion.matches ? rec.total : Math.exp((Math.log(rec.total + 1) * elapsed) / REPLAY_MS) - 1;
-    rec.shown = Math.min(rec.received ?? 0, goal);
-    if (rec.computed && rec.shown >= rec.total) {
-      rec.revealed = true;
-      rec.state = 'done';
-    }
+    rec.shown = Math.min(rec.received, goal);
+    if (rec.phase === 'replaying' && rec.shown >= rec.total) rec.phase = 'done';
   }
-  renderStatus();
+  renderPage();
   for (const panel of panels) panel.render(state);
-  if (rec && !rec.revealed && rec.state === 'running' && rec.shown < rec.received) nextReplayFrame(rec, now);
+  if (recallUnderWay(rec) && rec.shown < rec.received) nextReplayFrame(rec, now);
 }
 
 // The replay's next frame: at once, or when its clock reaches the next trial if that is more
@@ -379,53 +479,52 @@ function nextReplayFrame(rec, now) {
 // ---- controls --------------------------------------------------------------------------------
 
 $('#train').addEventListener('click', () => {
-  state.recall = null;
+  state.recall = NO_RECALL;
   train('start');
 });
 $('#play').addEventListener('click', togglePlay);
 $('#step').addEventListener('click', () => train('step'));
 $('#reset').addEventListener('click', () => {
-  state.recall = null;
+  state.recall = NO_RECALL;
   train('reset');
 });
-$('#retrieve').addEventListener('click', () => {
-  const index = Number($('#target-letter').value);
-  if (Number.isInteger(index) && state.data) startRecall({ kind: 'letter', index });
-});
-$('#cancel').addEventListener('click', () => {
-  send({ type: 'cancel' });
-  if (state.recall && !state.recall.revealed) state.recall.state = 'cancelled';
-  update();
-});
 $('#defaults').addEventListener('click', () => {
-  Object.assign(state.settings, defaults(), modelRecall(state.model?.recall));
+  if (!state.settings) return;
+  Object.assign(state.settings, defaults(state.facts), modelRecall(state.model?.recall, state.facts));
   setSetting('seed', state.settings.seed);
 });
 $('#seed-values').addEventListener('click', () => {
-  Object.assign(state.settings, recallSettings(defaults()));
+  if (!state.settings) return;
+  Object.assign(state.settings, recallSettings(defaults(state.facts)));
   setSetting('seed', state.settings.seed);
 });
-$('#error-close').addEventListener('click', hideError);
+$('#error-close').addEventListener('click', () => {
+  hideError();
+  update();
+});
 $('#error-reset').addEventListener('click', () => $('#reset').click());
 $('#download-model').addEventListener('click', () => requestExport('download'));
-$('#use-pretrained').addEventListener('click', () => send({ type: 'use-pretrained' }));
+$('#use-pretrained').addEventListener('click', () => send({ type: ToWorker.usePretrained }));
 $('#upload-model').addEventListener('change', async (e) => {
   const file = e.target.files?.[0];
   e.target.value = '';
-  if (!file) return;
-  if (file.size > MAX_UPLOAD_BYTES) {
-    showError(`That file is ${(file.size / 1e6).toFixed(1)} MB; a model file is at most ${MAX_UPLOAD_BYTES / 1e6} MB.`);
+  if (!file || !state.facts) return;
+  const most = state.facts.max_json_bytes;
+  if (file.size > most) {
+    showError(`That file is ${megabytes(file.size)}; a model file is at most ${megabytes(most)}.`);
+    update();
     return;
   }
-  send({ type: 'load-model', json: await file.text(), name: file.name });
+  send({ type: ToWorker.loadModel, json: await file.text(), name: file.name });
 });
 
 window.addEventListener('hashchange', () => {
-  state.settings = fromHash(location.hash);
+  if (!state.facts) return;
+  state.settings = fromHash(location.hash, state.facts);
   updateEmbedCode();
   update();
 });
-document.addEventListener('visibilitychange', () => worker?.postMessage({ type: 'visibility', hidden: document.hidden }));
+document.addEventListener('visibilitychange', () => state.engine.worker?.postMessage({ type: ToWorker.visibility, hidden: document.hidden }));
 document.addEventListener('keydown', (e) => {
   if (e.ctrlKey || e.metaKey || e.altKey) return;
   if (e.target.closest('input, select, textarea, button, [contenteditable]')) return;
@@ -457,7 +556,7 @@ $('#copy-embed').addEventListener('click', async () => {
 
 // `?embed=<panel>` shows one panel fitted to its frame; the recall panel comes with its map.
 const EMBEDS = { recall: ['recall', 'map'], map: ['map'], loss: ['loss'], letters: ['letters'], settings: ['settings'] };
-const embed = new URLSearchParams(location.search).get('embed');
+const embed = query.get('embed');
 if (embed) {
   const names = EMBEDS[embed];
   if (names) {
@@ -473,8 +572,7 @@ if (embed) {
 }
 
 updateEmbedCode();
-history.replaceState(null, '', toHash(state.settings));
 startWorker();
 // Loaded only when asked for, so a published copy of the page need not carry it.
-if (testHooks) (await import('./test-hooks.js')).installTestHooks(() => worker);
+if (testHooks) (await import('./test-hooks.js')).installTestHooks(() => state.engine.worker);
 update();

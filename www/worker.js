@@ -1,24 +1,15 @@
 // The engine's home: a module Web Worker that owns the wasm `Engine` and works in short chunks,
 // so the page stays responsive and a pause, cancel or new command gets through between chunks.
-//
-// Page -> worker: { type: 'init', engine } | { type: 'train', cmd: 'start'|'pause'|'resume'|'step'|'reset', config }
-//   | { type: 'recall', id, source: { kind: 'letter', index } | { kind: 'stroke', points }, settings, seed }
-//   | { type: 'cancel' } | { type: 'visibility', hidden } | { type: 'load-model', json, name }
-//   | { type: 'load-data', json, name } | { type: 'use-pretrained' } | { type: 'export-model' }
-//   | { type: 'fresh-seed' }
-//   | { type: 'teach-stroke', label, points, frame } | { type: 'teach-check', json, reason }
-//   | { type: 'teach-learn', json, config }
-//   | test hooks, only after an init with testHooks: { type: 'test-panic', message } | { type: 'test-memory' }
-// Worker -> page: 'ready', 'warmed', 'model', 'data', 'train-progress', 'train-state', 'recall-start',
-//   'recall-progress', 'recall-done', 'recall-state', 'exported', 'seed', 'error', 'fatal',
-//   'teach-stroke', 'teach-set', 'test-memory'.
-import init, { Engine, last_panic, fresh_seed, provoke_panic } from './pkg/pcrnn.js';
+// The messages it takes and sends are those of protocol.js.
+import init, { Engine, facts, last_panic, fresh_seed, provoke_panic } from './pkg/pcrnn.js';
 import { engineBuild, engineUrl } from './engine-build.js';
+import { ToWorker, FromWorker } from './protocol.js';
 
 const CHUNK_MS = 12; // work per turn of the loop; small enough that a pause lands within a frame
 const SNAPSHOT_MS = 120; // how often training sends the map and generated letters
 const RECALL_MAX_CHUNK = 50; // trials
 const WARM_UP_ROUNDS = 10;
+const WARM_UP_TRIALS = 10; // per recall of the warm-up, with the engine's default starts
 
 let engine = null;
 let pretrainedJson = null;
@@ -47,10 +38,10 @@ function reportError(err, where) {
       /* the instance may be unusable */
     }
     engine = null;
-    post({ type: 'fatal', where, message: panic ? `internal error: ${panic}` : message });
+    post({ type: FromWorker.fatal, where, message: panic ? `internal error: ${panic}` : message });
     return;
   }
-  post({ type: 'error', where, message });
+  post({ type: FromWorker.error, where, message });
 }
 
 function errorMessage(err) {
@@ -90,19 +81,19 @@ function trainChunk() {
     chunk = engine.train_steps(n);
   } catch (err) {
     setTrainState('error');
-    reportError(err, 'train');
+    reportError(err, ToWorker.train);
     return;
   }
   // Aim each chunk at CHUNK_MS of work.
   const perStep = (performance.now() - t0) / Math.max(1, chunk.losses.length);
   train.stepsPerChunk = Math.max(1, Math.min(200, Math.round(CHUNK_MS / Math.max(perStep, 0.01))));
   train.iteration = chunk.iteration;
-  post({ type: 'train-progress', iteration: train.iteration, losses: chunk.losses });
+  post({ type: FromWorker.trainProgress, iteration: train.iteration, losses: chunk.losses });
   if (chunk.error) {
     // Diverged: the engine kept the last good parameters; say so and stop.
     sendSnapshot(true);
     setTrainState('error');
-    post({ type: 'error', where: 'train', message: chunk.error });
+    post({ type: FromWorker.error, where: ToWorker.train, message: chunk.error });
     return;
   }
   const finished = train.iteration >= train.target;
@@ -115,9 +106,9 @@ function sendSnapshot(force) {
   if (!force && now - train.lastSnapshot < SNAPSHOT_MS) return;
   train.lastSnapshot = now;
   try {
-    post({ type: 'model', reason: 'training', model: engine.model_summary() });
+    post({ type: FromWorker.model, reason: 'training', model: engine.model_summary() });
   } catch (err) {
-    reportError(err, 'train');
+    reportError(err, ToWorker.train);
   }
 }
 
@@ -128,7 +119,7 @@ function stopTraining() {
 
 function setTrainState(state) {
   train.state = state;
-  post({ type: 'train-state', state, iteration: train.iteration });
+  post({ type: FromWorker.trainState, state, iteration: train.iteration });
 }
 
 function trainCommand({ cmd, config }) {
@@ -139,7 +130,7 @@ function trainCommand({ cmd, config }) {
       train.iteration = 0;
       train.stepsPerChunk = 1;
       train.target = config.iterations;
-      post({ type: 'train-progress', iteration: 0, losses: [], reset: true });
+      post({ type: FromWorker.trainProgress, iteration: 0, losses: [], reset: true });
       sendSnapshot(true);
       setTrainState(cmd === 'start' ? 'running' : 'idle');
       break;
@@ -147,7 +138,7 @@ function trainCommand({ cmd, config }) {
       if (!engine.has_trainer()) {
         engine.train_reset(config);
         train.iteration = 0;
-        post({ type: 'train-progress', iteration: 0, losses: [], reset: true });
+        post({ type: FromWorker.trainProgress, iteration: 0, losses: [], reset: true });
       }
       // Play after the end of a run goes on for another run's worth of iterations.
       if (train.iteration >= config.iterations) train.target = train.iteration + config.iterations;
@@ -161,14 +152,14 @@ function trainCommand({ cmd, config }) {
       if (!engine.has_trainer()) {
         engine.train_reset(config);
         train.iteration = 0;
-        post({ type: 'train-progress', iteration: 0, losses: [], reset: true });
+        post({ type: FromWorker.trainProgress, iteration: 0, losses: [], reset: true });
       }
       const chunk = engine.train_steps(1);
       train.iteration = chunk.iteration;
-      post({ type: 'train-progress', iteration: train.iteration, losses: chunk.losses });
+      post({ type: FromWorker.trainProgress, iteration: train.iteration, losses: chunk.losses });
       sendSnapshot(true);
       setTrainState('paused');
-      if (chunk.error) post({ type: 'error', where: 'train', message: chunk.error });
+      if (chunk.error) post({ type: FromWorker.error, where: ToWorker.train, message: chunk.error });
       break;
     }
     default:
@@ -190,14 +181,14 @@ function* warmUpPieces(dataJson) {
     for (let round = 0; round < WARM_UP_ROUNDS; round++) {
       scratch.train_steps(2);
       yield;
-      scratch.recall_letter(0, { trials: 10, starts: 4 }, 0);
-      scratch.recall_advance(10);
+      scratch.recall_letter(0, { trials: WARM_UP_TRIALS }, 0);
+      scratch.recall_advance(WARM_UP_TRIALS);
       yield;
     }
   } finally {
     scratch.free();
   }
-  post({ type: 'warmed' });
+  post({ type: FromWorker.warmed });
 }
 
 function warmUpChunk() {
@@ -216,7 +207,7 @@ function recallCommand({ id, source, settings, seed }) {
   if (source.kind === 'letter') start = engine.recall_letter(source.index, settings, seed);
   else start = engine.recall_stroke(Float64Array.from(source.points.flat()), settings, seed);
   recall = { id, trials: 0, total: settings.trials, nextSnapshot: 1, t0: performance.now() };
-  post({ type: 'recall-start', id, ...start });
+  post({ type: FromWorker.recallStart, id, ...start });
 }
 
 // Snapshots of what each start imagines come often at first (where c moves most), then rarer.
@@ -230,20 +221,20 @@ function recallChunk() {
       r.trials = step.trials;
       if (r.trials >= r.nextSnapshot || r.trials >= r.total) {
         r.nextSnapshot = Math.max(r.trials + 1, Math.ceil(r.trials * 1.25));
-        post({ type: 'recall-progress', id: r.id, ...step, imagined: engine.recall_imagined() });
+        post({ type: FromWorker.recallProgress, id: r.id, ...step, imagined: engine.recall_imagined() });
       } else {
-        post({ type: 'recall-progress', id: r.id, ...step });
+        post({ type: FromWorker.recallProgress, id: r.id, ...step });
       }
     }
     if (r.trials >= r.total) {
       const report = engine.recall_report();
       recall = null;
-      post({ type: 'recall-done', id: r.id, report, ms: performance.now() - r.t0 });
+      post({ type: FromWorker.recallDone, id: r.id, report, ms: performance.now() - r.t0 });
     }
   } catch (err) {
     recall = null;
-    post({ type: 'recall-state', id: r.id, state: 'error' });
-    reportError(err, 'recall');
+    post({ type: FromWorker.recallState, id: r.id, state: 'error' });
+    reportError(err, ToWorker.recall);
   }
 }
 
@@ -252,6 +243,8 @@ function recallChunk() {
 async function start(wantedBuild) {
   const build = engineBuild(wantedBuild);
   wasm = await init({ module_or_path: engineUrl(build, import.meta.url) });
+  // The page's defaults and limits, first: it fills in its settings while the data loads.
+  post({ type: FromWorker.facts, facts: facts() });
   engine = new Engine();
   // The build lists the data files it copied; ask only for those that exist.
   let files = ['model.json', 'letters.json'];
@@ -282,7 +275,7 @@ async function start(wantedBuild) {
       reportError(err, 'model');
     }
   }
-  post({ type: 'ready', data, model, pretrained: !!pretrainedJson, build });
+  post({ type: FromWorker.ready, data, model, pretrained: !!pretrainedJson, build });
   if (data) {
     warmUp = warmUpPieces(dataText);
     yieldTurn().then(loop); // after the rest of the init (a restored model)
@@ -300,73 +293,70 @@ async function fetchText(path) {
 
 async function handle(msg) {
   switch (msg.type) {
-    case 'init':
+    case ToWorker.init:
       testHooks = !!msg.testHooks;
       await start(msg.engine);
-      if (msg.restoreModel) post({ type: 'model', reason: 'restored', model: engine.load_model(msg.restoreModel) });
+      if (msg.restoreModel) post({ type: FromWorker.model, reason: 'restored', model: engine.load_model(msg.restoreModel) });
       return;
-    case 'train':
+    case ToWorker.train:
       trainCommand(msg);
       break;
-    case 'recall':
+    case ToWorker.recall:
       recallCommand(msg);
       break;
-    case 'cancel':
+    case ToWorker.cancel:
       if (recall) {
-        post({ type: 'recall-state', id: recall.id, state: 'cancelled' });
+        post({ type: FromWorker.recallState, id: recall.id, state: 'cancelled' });
         recall = null;
       }
       if (train.state === 'running') setTrainState('paused');
       return;
-    case 'visibility':
+    case ToWorker.visibility:
       hidden = msg.hidden;
       break;
-    case 'load-model':
-      post({ type: 'model', reason: 'loaded', name: msg.name, model: engine.load_model(msg.json) });
+    case ToWorker.loadModel:
+      post({ type: FromWorker.model, reason: 'loaded', name: msg.name, model: engine.load_model(msg.json) });
       stopTraining();
       return;
-    case 'load-data':
-      post({ type: 'data', name: msg.name, data: engine.load_data(msg.json) });
-      return;
-    case 'use-pretrained':
+    case ToWorker.usePretrained:
       if (!pretrainedJson) throw new Error('no pretrained model was found next to this page');
-      post({ type: 'model', reason: 'pretrained', model: engine.load_model(pretrainedJson) });
+      post({ type: FromWorker.model, reason: 'pretrained', model: engine.load_model(pretrainedJson) });
       stopTraining();
       // Back from teach mode: the letters to recall from are the shipped ones again.
-      if (shippedDataJson) post({ type: 'data', data: engine.load_data(shippedDataJson) });
+      if (shippedDataJson) post({ type: FromWorker.data, data: engine.load_data(shippedDataJson) });
       return;
-    case 'export-model':
-      post({ type: 'exported', json: engine.export_model() });
+    case ToWorker.exportModel:
+      post({ type: FromWorker.exported, json: engine.export_model() });
       return;
-    case 'teach-stroke': {
+    case ToWorker.teachStroke: {
       const taught = engine.teach_stroke(Float64Array.from(msg.points.flat()), msg.frame ?? null);
-      post({ type: 'teach-stroke', label: msg.label, ...taught });
+      post({ type: FromWorker.teachStroke, label: msg.label, ...taught });
       return;
     }
-    case 'teach-check':
+    case ToWorker.teachCheck:
       try {
-        post({ type: 'teach-set', reason: msg.reason, set: engine.check_taught(msg.json) });
+        post({ type: FromWorker.teachSet, reason: msg.reason, set: engine.check_taught(msg.json) });
       } catch (err) {
         if (err instanceof WebAssembly.RuntimeError) throw err;
         const what = msg.reason === 'restore' ? 'The taught set kept in this browser' : 'That file';
         throw new Error(`${what} could not be used: ${errorMessage(err)}`);
       }
       return;
-    case 'teach-learn':
+    case ToWorker.teachLearn:
       // The taught set becomes the data set; training starts on it (from scratch or from the
       // current model, as config.from_model says). A recall of the old model is dropped.
       recall = null;
-      post({ type: 'data', data: engine.load_data(msg.json) });
+      post({ type: FromWorker.data, data: engine.load_data(msg.json) });
       trainCommand({ cmd: 'start', config: msg.config });
       break;
-    case 'fresh-seed':
-      post({ type: 'seed', seed: fresh_seed() });
+    case ToWorker.freshSeed:
+      post({ type: FromWorker.seed, seed: fresh_seed() });
       return;
-    case 'test-panic': // test hooks (tests/browser/faults, soak): only with ?test-hooks
+    case ToWorker.testPanic: // test hooks (tests/browser/faults, soak): only with ?test-hooks
       if (testHooks) provoke_panic(msg.message);
       return;
-    case 'test-memory':
-      if (testHooks) post({ type: 'test-memory', wasmBytes: wasm.memory.buffer.byteLength });
+    case ToWorker.testMemory:
+      if (testHooks) post({ type: FromWorker.testMemory, wasmBytes: wasm.memory.buffer.byteLength });
       return;
     default:
       throw new Error(`unknown command ${msg.type}`);

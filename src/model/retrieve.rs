@@ -48,6 +48,8 @@ impl Default for RecallSettings {
 
 pub const MAX_TRIALS: usize = 100_000;
 pub const MAX_STARTS: usize = 64;
+/// The upper bound of the rates, of sigma_r and of sigma_c.
+pub const MAX_RATE: f64 = 100.0;
 
 impl RecallSettings {
     pub fn check(&self) -> Result<(), String> {
@@ -58,15 +60,15 @@ impl RecallSettings {
             ("sigma_r", self.sigma_r),
         ];
         for (name, value) in rates {
-            if !(value.is_finite() && (0.0..=100.0).contains(&value)) {
+            if !(value.is_finite() && (0.0..=MAX_RATE).contains(&value)) {
                 return Err(format!(
-                    "{name} must be a number between 0 and 100, not {value}"
+                    "{name} must be a number between 0 and {MAX_RATE}, not {value}"
                 ));
             }
         }
-        if !(self.sigma_c.is_finite() && self.sigma_c > 0.0 && self.sigma_c <= 100.0) {
+        if !(self.sigma_c.is_finite() && self.sigma_c > 0.0 && self.sigma_c <= MAX_RATE) {
             return Err(format!(
-                "sigma_c must be a positive number up to 100, not {}",
+                "sigma_c must be a positive number up to {MAX_RATE}, not {}",
                 self.sigma_c
             ));
         }
@@ -123,7 +125,8 @@ pub struct RunReport {
     pub target: usize,
     pub start: usize,
     pub cause: Vec<f64>,
-    /// The label of the memory nearest to the cause.
+    /// The memory nearest to the cause (its index among the model's memories), and its label.
+    pub memory: usize,
     pub label: String,
     /// The mixture weights at the cause, summed per letter: a posterior over letters.
     pub posterior: Vec<f64>,
@@ -307,6 +310,7 @@ impl Recall {
             .enumerate()
             .map(|(run, c)| {
                 let cause: Vec<f64> = c.iter().copied().collect();
+                let memory = self.model.nearest_memory(&cause);
                 prior.weights(&cause, &mut weights);
                 let mut posterior = vec![0.0; letters.len()];
                 for (label, w) in self.model.labels.iter().zip(&weights) {
@@ -317,7 +321,8 @@ impl Recall {
                 RunReport {
                     target: run % self.n_targets,
                     start: run / self.n_targets,
-                    label: self.model.labels[self.model.nearest_memory(&cause)].clone(),
+                    memory,
+                    label: self.model.labels[memory].clone(),
                     cause,
                     posterior,
                     error: errors[run],

@@ -13,6 +13,11 @@ use crate::model::network::{Dims, MAX_WEIGHT, Mat, Network, Params};
 use crate::model::retrieve::RecallSettings;
 use crate::model::{Model, TrainingSummary};
 
+/// Iterations of one training run unless told otherwise: the seed's.
+pub const DEFAULT_ITERATIONS: usize = 1000;
+/// The most iterations one run may be asked for (the CLI's `--iters`, the page's setting).
+pub const MAX_ITERATIONS: usize = 1_000_000;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrainConfig {
     pub n_c: usize,
@@ -37,9 +42,6 @@ impl Default for TrainConfig {
         }
     }
 }
-
-/// The most iterations one training run may ask for (the seed trains 1000).
-pub const MAX_ITERATIONS: usize = 1_000_000;
 
 impl TrainConfig {
     pub fn check(&self) -> Result<(), TrainError> {

@@ -9,7 +9,8 @@ export function createLossPanel(canvas) {
   function render(state, force = false) {
     last = state;
     const t = state.train;
-    const key = [t.losses.length, t.losses.at(-1), state.model?.final_loss, state.settings.iterations].join();
+    const iterations = state.settings?.iterations ?? 0;
+    const key = [t.losses.length, t.losses.at(-1), state.model?.final_loss, iterations].join();
     if (key === drawn && !force) return;
     drawn = key;
     const { ctx, w, h } = fit(canvas);
@@ -18,7 +19,7 @@ export function createLossPanel(canvas) {
     const pw = w - m.l - m.r;
     const ph = h - m.t - m.b;
     const good = losses.filter((v) => Number.isFinite(v) && v > 0);
-    const xmax = Math.max(state.settings.iterations, losses.length, 1);
+    const xmax = Math.max(iterations, losses.length, 1);
     let lo = good.length ? Math.min(...good) : 1e-3;
     let hi = good.length ? Math.max(...good) : 1;
     lo = Math.pow(10, Math.floor(Math.log10(lo)));

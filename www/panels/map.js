@@ -10,7 +10,7 @@ export function createMapPanel(canvas) {
   function render(state, force = false) {
     last = state;
     const rec = state.recall;
-    const key = [state.model, state.ready, rec, rec && Math.floor(rec.shown), rec?.circle, rec?.paths?.length];
+    const key = [state.model, state.ready, rec, Math.floor(rec.shown ?? 0), rec.circle, rec.paths?.length];
     if (!force && key.every((v, i) => v === drawn[i])) return;
     drawn = key;
     const { ctx, w, h } = fit(canvas);
@@ -56,7 +56,7 @@ export function createMapPanel(canvas) {
     ctx.clip();
 
     // Recall paths, up to the trial the animation has reached.
-    if (rec && rec.paths) {
+    if (rec.paths) {
       const shown = Math.floor(rec.shown);
       rec.paths.forEach((path, k) => {
         const pts = path.slice(0, shown + 1);
@@ -130,7 +130,7 @@ export function createMapPanel(canvas) {
     });
 
     // The target circled: the letter asked for, or the one recalled.
-    const circled = rec?.circle;
+    const circled = rec.circle;
     if (circled != null && mus[circled]) {
       const [x, y] = P(mus[circled]);
       ctx.strokeStyle = COLORS.ink;

@@ -1,22 +1,51 @@
-// The recall panel: the drawing pad (pad.js), the recalled letter with the posterior over
-// letters, and what each random start currently "imagines" from its hidden causes, redrawn as
-// they move.
+// The recall panel: the drawing pad (pad.js), the training letters to recall instead, the
+// recalled letter with the posterior over letters, and what each random start currently
+// "imagines" from its hidden causes, redrawn as they move. It draws `state.recall` (its `phase`:
+// main.js) and reports what the visitor does through `on`.
 import { COLORS, fit, bounds, frame, trajectory, startColor, onResize } from './canvas.js';
 import { createPad } from './pad.js';
 import { setText, setProp, setAttr } from './dom.js';
 
-export function createRecallPanel(root, { onStroke, onClear }) {
+/** `on`: stroke(points) on pen-up, letter(index of a training letter), stop(), clear(). */
+export function createRecallPanel(root, on) {
   const result = root.querySelector('[data-testid="retrieval-result"]');
   const letterEl = root.querySelector('#recalled-letter');
   const statusEl = root.querySelector('#recall-status');
   const posteriorEl = root.querySelector('#posterior');
   const imaginedEl = root.querySelector('#imagined');
-  const pad = createPad(root.querySelector('#draw-pad'), { onStroke });
+  const select = root.querySelector('#target-letter');
+  const retrieve = root.querySelector('#retrieve');
+  const pad = createPad(root.querySelector('#draw-pad'), { onStroke: (points) => on.stroke(points) });
   root.querySelector('#clear-pad').addEventListener('click', () => {
     pad.clear();
-    onClear();
+    on.clear();
   });
+  retrieve.addEventListener('click', () => {
+    const index = Number(select.value);
+    if (select.value !== '' && Number.isInteger(index)) on.letter(index);
+  });
+  root.querySelector('#cancel').addEventListener('click', () => on.stop());
   let last = null;
+
+  // ---- the training letters to recall ----
+  let listed = null;
+  function drawLetterChoice(data) {
+    if (data === listed) return;
+    listed = data;
+    const labels = data?.labels ?? [];
+    const seen = {};
+    select.replaceChildren(
+      ...labels.map((label, i) => {
+        seen[label] = (seen[label] ?? 0) + 1;
+        const option = document.createElement('option');
+        option.value = String(i);
+        option.textContent = seen[label] > 1 ? `${label} (${seen[label]})` : label;
+        return option;
+      }),
+    );
+    select.disabled = !labels.length;
+    retrieve.disabled = !labels.length;
+  }
 
   // ---- the result ----
   let figures = [];
@@ -44,9 +73,10 @@ export function createRecallPanel(root, { onStroke, onClear }) {
   let imaginedKey = [];
   function drawImagined(state, force = false) {
     const rec = state.recall;
-    if (!rec) return;
+    if (!rec.runs) return;
+    const done = rec.phase === 'done';
     const snap = rec.snapshots.findLast((s) => s.trials <= rec.shown) ?? null;
-    const key = [rec, snap, rec.revealed, rec.target];
+    const key = [rec, snap, done, rec.target];
     if (!force && key.every((v, i) => v === imaginedKey[i])) return;
     imaginedKey = key;
     const b = bounds([rec.target]);
@@ -56,20 +86,21 @@ export function createRecallPanel(root, { onStroke, onClear }) {
       trajectory(ctx, rec.target, toPx, { color: COLORS.train, width: 1.1, dash: [3, 3] });
       const pts = snap?.imagined?.[k];
       if (pts) trajectory(ctx, pts, toPx, { color: startColor(k), width: 1.8, startDot: true });
-      const run = rec.revealed ? rec.report?.runs?.[k] : null;
+      const run = done ? rec.report.runs[k] : null;
       setText(label, run ? `start ${k + 1}: ${run.label}` : `start ${k + 1}`);
-      fig.classList.toggle('best', !!(rec.revealed && rec.report && rec.report.best_start[0] === k));
+      fig.classList.toggle('best', done && rec.report.best_start[0] === k);
     });
   }
 
   let posteriorKey = [];
   function drawPosterior(state) {
     const rec = state.recall;
-    const key = [rec, rec?.revealed, state.model];
+    const done = rec.phase === 'done';
+    const key = [rec, done, state.model];
     if (key.every((v, i) => v === posteriorKey[i])) return;
     posteriorKey = key;
-    const letters = rec?.revealed && rec.report ? rec.report.letters : state.model?.letters ?? [];
-    const best = rec?.revealed && rec.report ? rec.report.runs[rec.report.best_start[0]] : null;
+    const letters = done ? rec.report.letters : state.model?.letters ?? [];
+    const best = done ? rec.report.runs[rec.report.best_start[0]] : null;
     const values = best ? best.posterior : letters.map(() => 0);
     const top = best ? values.indexOf(Math.max(...values)) : -1;
     // Bars grow into a posterior, and drop at once when a recall starts: a transition then would
@@ -105,13 +136,16 @@ export function createRecallPanel(root, { onStroke, onClear }) {
     );
   }
 
+  // What `data-state` says of each phase (DESIGN.md §6): a cancelled recall is idle again.
+  const SHOWN_STATE = { idle: 'idle', running: 'running', replaying: 'running', done: 'done', cancelled: 'idle', error: 'error' };
+
   function render(state) {
     last = state;
+    drawLetterChoice(state.data);
     const rec = state.recall;
-    const status = rec ? (rec.revealed ? rec.state : rec.state === 'error' || rec.state === 'cancelled' ? rec.state : 'running') : 'idle';
-    const shownState = status === 'cancelled' ? 'idle' : status;
-    setProp(result.dataset, 'state', shownState);
-    if (rec && status === 'done') {
+    const shown = SHOWN_STATE[rec.phase];
+    setProp(result.dataset, 'state', shown);
+    if (shown === 'done') {
       const letter = rec.report.predictions[0];
       setProp(result.dataset, 'letter', letter);
       setProp(result.dataset, 'ms', rec.ms.toFixed(0));
@@ -122,16 +156,16 @@ export function createRecallPanel(root, { onStroke, onClear }) {
       delete result.dataset.letter;
       delete result.dataset.ms;
       const [mark, line] =
-        rec && status === 'running'
+        shown === 'running'
           ? ['…', `recalling… trial ${Math.floor(rec.shown)} of ${rec.total}`]
-          : status === 'error'
+          : shown === 'error'
             ? ['!', 'could not recall this one (see the message)']
             : ['?', state.model ? 'Draw a letter to begin.' : 'Loading the network…'];
       setText(letterEl, mark);
       setText(statusEl, line);
     }
-    if (rec && figures.length !== rec.runs) buildFigures(rec.runs);
-    if (!rec && figures.length) buildFigures(0);
+    const runs = rec.runs ?? 0;
+    if (figures.length !== runs) buildFigures(runs);
     drawImagined(state);
     drawPosterior(state);
   }

@@ -1,37 +1,44 @@
-// Settings: the seed's defaults, the form fields, and the URL hash that makes a link reproduce a run.
+// Settings: the form fields, and the URL hash that makes a link reproduce a run. Their defaults
+// and ranges are the engine's (`facts`, src/facts.rs); this module names and lays out the fields.
+import { setAttr } from './dom.js';
 
 export const RECALL_FIELDS = [
-  { key: 'alpha_x', label: ['α', 'x'], title: 'Bottom-up update rate of the hidden state (alpha_x)', def: 0.1, step: 0.01, min: 0, max: 100 },
-  { key: 'alpha_h', label: ['α', 'h'], title: 'Update rate of the hidden causes from the state error (alpha_h)', def: 0.019, step: 0.001, min: 0, max: 100 },
-  { key: 'alpha_c', label: ['α', 'c'], title: 'Pull of the Gaussian-mixture prior on the hidden causes (alpha_c)', def: 0.0085, step: 0.0005, min: 0, max: 100 },
-  { key: 'sigma_c', label: ['σ', 'c'], title: 'Width of each memory in the prior (sigma_c)', def: 0.096, step: 0.001, min: 0.0001, max: 100 },
-  { key: 'sigma_r', label: ['σ', 'r'], title: 'Noise on the hidden causes, scaled by the state error (sigma_r)', def: 2.6, step: 0.1, min: 0, max: 100 },
-  { key: 'trials', label: 'trials', title: 'Passes over the target per recall', def: 1000, step: 1, min: 1, max: 100000, int: true },
-  { key: 'starts', label: 'starts', title: 'Random starting points per recall', def: 4, step: 1, min: 1, max: 64, int: true },
+  { key: 'alpha_x', label: ['α', 'x'], title: 'Bottom-up update rate of the hidden state (alpha_x)', step: 0.01 },
+  { key: 'alpha_h', label: ['α', 'h'], title: 'Update rate of the hidden causes from the state error (alpha_h)', step: 0.001 },
+  { key: 'alpha_c', label: ['α', 'c'], title: 'Pull of the Gaussian-mixture prior on the hidden causes (alpha_c)', step: 0.0005 },
+  { key: 'sigma_c', label: ['σ', 'c'], title: 'Width of each memory in the prior (sigma_c)', step: 0.001 },
+  { key: 'sigma_r', label: ['σ', 'r'], title: 'Noise on the hidden causes, scaled by the state error (sigma_r)', step: 0.1 },
+  { key: 'trials', label: 'trials', title: 'Passes over the target per recall', step: 1 },
+  { key: 'starts', label: 'starts', title: 'Random starting points per recall', step: 1 },
 ];
 
 export const TRAIN_FIELDS = [
-  { key: 'iterations', label: 'Iterations', title: 'Training iterations per run', def: 1000, step: 100, min: 1, max: 1000000, int: true },
-  { key: 'lr', label: 'Learning rate', title: 'Adam learning rate (try 1000 to see a run diverge)', def: 0.03, step: 0.005, min: 0.000001, max: 1000 },
-  { key: 'seed', label: 'Seed', title: 'Seed of the random initialisation and of recall noise', def: 0, step: 1, min: 0, max: 4294967295, int: true, dice: true },
+  { key: 'iterations', label: 'Iterations', title: 'Training iterations per run', step: 100 },
+  { key: 'lr', label: 'Learning rate', title: 'Adam learning rate (try 1000 to see a run diverge)', step: 0.005 },
+  { key: 'seed', label: 'Seed', title: 'Seed of the random initialisation and of recall noise', step: 1, dice: true },
 ];
 
 const FIELDS = [...RECALL_FIELDS, ...TRAIN_FIELDS];
 
-export const defaults = () => Object.fromEntries(FIELDS.map((f) => [f.key, f.def]));
+/** The seed's settings: its recall settings and its training settings. */
+export function defaults(facts) {
+  return { ...recallSettings(facts.recall), ...trainConfig(facts.train) };
+}
 
-function valid(field, value) {
-  return Number.isFinite(value) && value >= field.min && value <= field.max && (!field.int || Number.isInteger(value));
+/** Whether `value` lies in `range` (src/facts.rs `Range::admits`). */
+export function admits(range, value) {
+  const aboveMin = range.min_exclusive ? value > range.min : value >= range.min;
+  return Number.isFinite(value) && aboveMin && (range.max == null || value <= range.max) && (!range.integer || Number.isInteger(value));
 }
 
 /** Settings from a hash like `#alpha_x=0.1&seed=3`; unknown keys and bad values are ignored. */
-export function fromHash(hash) {
-  const settings = defaults();
+export function fromHash(hash, facts) {
+  const settings = defaults(facts);
   const params = new URLSearchParams(hash.replace(/^#/, ''));
-  for (const field of FIELDS) {
-    if (!params.has(field.key)) continue;
-    const value = Number(params.get(field.key));
-    if (valid(field, value)) settings[field.key] = value;
+  for (const { key } of FIELDS) {
+    if (!params.has(key)) continue;
+    const value = Number(params.get(key));
+    if (admits(facts.ranges[key], value)) settings[key] = value;
   }
   return settings;
 }
@@ -43,11 +50,11 @@ export function hashSetsRecall(hash) {
 }
 
 /** The recall fields of a model's settings that are valid, for `Object.assign` onto settings. */
-export function modelRecall(recall) {
+export function modelRecall(recall, facts) {
   const out = {};
-  for (const field of RECALL_FIELDS) {
-    const value = recall?.[field.key];
-    if (valid(field, value)) out[field.key] = value;
+  for (const { key } of RECALL_FIELDS) {
+    const value = recall?.[key];
+    if (admits(facts.ranges[key], value)) out[key] = value;
   }
   return out;
 }
@@ -64,8 +71,10 @@ export function trainConfig(settings) {
   return { lr: settings.lr, seed: settings.seed, iterations: settings.iterations };
 }
 
-/** Builds labelled number inputs for `fields` in `container`; `onChange(key, value)` on a valid edit. */
+/** Builds labelled number inputs for `fields` in `container`; `onChange(key, value)` on a valid
+ * edit. Its `render(state)` shows the settings and the engine's ranges. */
 export function buildFields(container, fields, onChange, onDice) {
+  let ranges = null;
   const inputs = {};
   for (const field of fields) {
     const label = document.createElement('label');
@@ -85,13 +94,11 @@ export function buildFields(container, fields, onChange, onDice) {
     input.type = 'number';
     input.id = `set-${field.key}`;
     input.step = String(field.step);
-    input.min = String(field.min);
-    input.max = String(field.max);
-    input.inputMode = field.int ? 'numeric' : 'decimal';
+    input.inputMode = Number.isInteger(field.step) ? 'numeric' : 'decimal';
     input.setAttribute('aria-label', field.title);
     input.addEventListener('change', () => {
       const value = Number(input.value);
-      const ok = input.value !== '' && valid(field, value);
+      const ok = input.value !== '' && ranges != null && admits(ranges[field.key], value);
       input.setAttribute('aria-invalid', ok ? 'false' : 'true');
       if (ok) onChange(field.key, value);
     });
@@ -117,8 +124,14 @@ export function buildFields(container, fields, onChange, onDice) {
     inputs[field.key] = input;
   }
   return {
-    render({ settings }) {
+    render({ settings, facts }) {
+      if (!settings) return;
+      ranges = facts.ranges;
       for (const [key, input] of Object.entries(inputs)) {
+        const { min, max } = ranges[key];
+        setAttr(input, 'min', String(min));
+        if (max == null) input.removeAttribute('max');
+        else setAttr(input, 'max', String(max));
         if (document.activeElement !== input && input.value !== String(settings[key])) input.value = String(settings[key]);
       }
     },

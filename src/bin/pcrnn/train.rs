@@ -7,7 +7,7 @@ use clap::Args;
 use pcrnn::data::formats::{model_to_json, parse_data_set};
 use pcrnn::model::adam::AdamConfig;
 use pcrnn::model::retrieve::RecallSettings;
-use pcrnn::model::train::{MAX_ITERATIONS, TrainConfig, Trainer};
+use pcrnn::model::train::{DEFAULT_ITERATIONS, MAX_ITERATIONS, TrainConfig, Trainer};
 
 use crate::progress::{bar, read_text};
 
@@ -17,7 +17,8 @@ pub struct TrainArgs {
     #[arg(long)]
     data: PathBuf,
     /// Training iterations (Adam steps on the whole set).
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=MAX_ITERATIONS as u64))]
+    #[arg(long, default_value_t = DEFAULT_ITERATIONS as u64,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_ITERATIONS as u64))]
     iters: u64,
     /// Seeds the initial weights and causes.
     #[arg(long, default_value_t = 0)]

@@ -1,0 +1,44 @@
+//! Teach mode's rules (docs/teach.md): how large a taught set may be, and how many training
+//! iterations learn one well. The page's teach panel shows and applies them; they live here so
+//! that the page holds no copy of them.
+
+/// The most exemplars a taught set holds.
+pub const MAX_EXEMPLARS: usize = 200;
+
+/// The largest taught-set file the page imports: about what a browser's local storage keeps,
+/// where the set lives between visits.
+pub const MAX_SET_BYTES: usize = 5 * 1024 * 1024;
+
+/// Iterations that learn a set of `n` exemplars well: the seed's 1000 for up to ten exemplars,
+/// 25 more for each further one, at most 2500; going on from a trained model, half as many,
+/// rounded to a hundred.
+pub fn default_iterations(n: usize, from_model: bool) -> usize {
+    let from_scratch =
+        (crate::model::train::DEFAULT_ITERATIONS + 25 * n.saturating_sub(10)).min(2500);
+    if from_model {
+        // Half, rounded to the nearest hundred (a half hundred rounds up).
+        (from_scratch + 100) / 200 * 100
+    } else {
+        from_scratch
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_iterations;
+
+    #[test]
+    fn default_iterations_grow_with_the_set_and_halve_from_a_model() {
+        assert_eq!(default_iterations(0, false), 1000);
+        assert_eq!(default_iterations(10, false), 1000);
+        assert_eq!(default_iterations(11, false), 1025);
+        assert_eq!(default_iterations(40, false), 1750);
+        assert_eq!(default_iterations(70, false), 2500);
+        assert_eq!(default_iterations(200, false), 2500);
+        assert_eq!(default_iterations(0, true), 500);
+        // 1025 / 2 = 512.5 rounds to 500; 1750 / 2 = 875 to 900 (a half hundred rounds up).
+        assert_eq!(default_iterations(11, true), 500);
+        assert_eq!(default_iterations(40, true), 900);
+        assert_eq!(default_iterations(200, true), 1300);
+    }
+}
