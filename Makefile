@@ -9,7 +9,7 @@ test: check-rust check-wasm wasm browser-test
 check-rust:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
-	cargo test --release
+	cargo test --profile test-release
 
 # Lint the wasm bindings too (src/wasm.rs only compiles for wasm32).
 check-wasm:
