@@ -186,6 +186,9 @@ function startRecall(source) {
   state.recall = {
     id,
     kind: source.kind,
+    source, // what was asked: a training letter, or the pointer samples of a drawn stroke
+    settings: recallSettings(state.settings),
+    seed: state.settings.seed,
     state: 'running',
     t0: performance.now(),
     targetLabel: isLetter ? state.data.labels[source.index] : null,
@@ -206,7 +209,7 @@ function startRecall(source) {
   const result = $('[data-testid="retrieval-result"]');
   result.dataset.state = 'running';
   delete result.dataset.letter;
-  send({ type: 'recall', id, source, settings: recallSettings(state.settings), seed: state.settings.seed });
+  send({ type: 'recall', id, source, settings: state.recall.settings, seed: state.recall.seed });
   update();
 }
 
@@ -476,5 +479,5 @@ updateEmbedCode();
 history.replaceState(null, '', toHash(state.settings));
 startWorker();
 // Loaded only when asked for, so a published copy of the page need not carry it.
-if (testHooks) (await import('./test-hooks.js')).installTestHooks(() => worker);
+if (testHooks) (await import('./test-hooks.js')).installTestHooks(() => worker, () => state);
 update();

@@ -1,7 +1,15 @@
-// Test hooks for the browser tests (tests/browser/faults, soak), present only when the page is
-// opened with `?test-hooks`: `window.pcrnnTest.panic(message)` makes the engine panic inside
-// wasm, and `window.pcrnnTest.memory()` resolves to the size of the wasm memory in bytes.
-export function installTestHooks(currentWorker) {
+// Test hooks for the browser tests (tests/browser/), present only when the page is opened with
+// `?test-hooks`:
+// - `panic(message)` makes the engine panic inside wasm;
+// - `memory()` resolves to the size of the wasm memory in bytes;
+// - `recall()` is the last recall as the page holds it: what was asked (a training letter or
+//   the pointer samples the pad recorded), the settings and seed sent, the target in the
+//   model's frame, every start's path, how many trials the map shows of the total, and the
+//   report;
+// - `training()` is the training run as the page holds it: its state, iteration and losses.
+// Both return copies (plain JSON), so a test compares values, not live objects.
+export function installTestHooks(currentWorker, currentState) {
+  const copy = (value) => (value == null ? null : JSON.parse(JSON.stringify(value)));
   window.pcrnnTest = {
     panic(message) {
       currentWorker().postMessage({ type: 'test-panic', message });
@@ -17,6 +25,15 @@ export function installTestHooks(currentWorker) {
         worker.addEventListener('message', answer);
         worker.postMessage({ type: 'test-memory' });
       });
+    },
+    recall() {
+      const r = currentState().recall;
+      if (!r) return null;
+      return copy({ state: r.state, source: r.source, settings: r.settings, seed: r.seed, target: r.target, paths: r.paths, shown: r.shown, total: r.total, report: r.report });
+    },
+    training() {
+      const t = currentState().train;
+      return copy({ state: t.state, iteration: t.iteration, losses: t.losses });
     },
   };
 }

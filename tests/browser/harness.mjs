@@ -1,6 +1,7 @@
 // Shared set-up for the browser tests: a static server on a free loopback port, headless Debian
 // Chromium driven by playwright-core, and a page that records console errors and every request.
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -115,4 +116,18 @@ export async function ensureModel(page) {
   if (source === 'pretrained') return;
   await page.click('button#train');
   await page.waitForSelector('[data-testid="train-status"][data-state="done"]', { timeout: 180_000 });
+}
+
+/** The `pcrnn` command line, built (release) if it is not up to date; for the tests that hand
+ * the page's output to the CLI. */
+export function pcrnnCli() {
+  execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'pcrnn'], { cwd: root, stdio: 'inherit' });
+  const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(root, process.env.CARGO_TARGET_DIR) : path.join(root, 'target');
+  return path.join(targetDir, 'release', 'pcrnn');
+}
+
+/** Runs `pcrnn args`; returns the JSON object of the last line of its stdout (give --json). */
+export function runCli(cli, args) {
+  const out = execFileSync(cli, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(out.trim().split('\n').pop());
 }
