@@ -118,12 +118,22 @@ export async function ensureModel(page) {
   await page.waitForSelector('[data-testid="train-status"][data-state="done"]', { timeout: 180_000 });
 }
 
-/** The `pcrnn` command line, built (release) if it is not up to date; for the tests that hand
- * the page's output to the CLI. */
+/** The `pcrnn` command line, for the tests that hand the page's output to the CLI: the release
+ * binary (`cargo test --release` in `make test` has built it), built again only if a source
+ * file is newer — a `cargo build` would rebuild it with other features than the tests'. */
 export function pcrnnCli() {
-  execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'pcrnn'], { cwd: root, stdio: 'inherit' });
   const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(root, process.env.CARGO_TARGET_DIR) : path.join(root, 'target');
-  return path.join(targetDir, 'release', 'pcrnn');
+  const cli = path.join(targetDir, 'release', 'pcrnn');
+  const newest = (dir) =>
+    fs.readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
+      const p = path.join(dir, e.name);
+      return Math.max(t, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+    }, 0);
+  const sources = Math.max(newest(path.join(root, 'src')), fs.statSync(path.join(root, 'Cargo.lock')).mtimeMs);
+  if (!fs.existsSync(cli) || fs.statSync(cli).mtimeMs < sources) {
+    execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'pcrnn'], { cwd: root, stdio: 'inherit' });
+  }
+  return cli;
 }
 
 /** Runs `pcrnn args`; returns the JSON object of the last line of its stdout (give --json). */

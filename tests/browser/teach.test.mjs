@@ -79,6 +79,7 @@ test('teach 1, 2, 3 with the mouse, learn, and fresh copies are recalled; the se
     if (v === 0) await screenshot(page, 'teach-recalled');
   }
   console.log(`# fresh copies recalled ${right}/${variations * DIGITS.length}: ${outcomes.join(' ')}`);
+  // docs/teach.md promises no share: two of three, as from a few exemplars each. Observed: 9 of 9.
   assert.ok(right >= 2 * variations, `only ${right} of ${variations * DIGITS.length} fresh copies recalled`);
 
   // A reload keeps the taught set.

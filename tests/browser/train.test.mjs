@@ -62,8 +62,8 @@ test('training from scratch makes the loss fall, and the page stays responsive',
   const lastLoss = Number(done.loss);
   console.log(`# loss ${firstLoss.toFixed(4)} at iteration 1, ${lastLoss.toFixed(4)} at ${done.iteration}`);
   assert.ok(Number(done.iteration) >= 3000, `stopped at ${done.iteration}`);
-  // The shipped model (the same training, 3000 iterations) ends at 0.0078; a fall by 4 leaves
-  // room for another seed's run.
+  // Claimed: the loss falls (the shipped model, this training with seed 3, ends at 0.0078).
+  // Observed with the page's seed 0: 0.169 at iteration 1, 0.0138 at 3000 (12 times lower).
   assert.ok(lastLoss < firstLoss / 4, `loss fell from ${firstLoss} to ${lastLoss}`);
   assert.deepEqual(log.errors, []);
   await screenshot(page, 'train-done');
