@@ -1,10 +1,10 @@
 # Entry points (docs/design.md §5): `make serve`, `make test`, `make dist`.
 # On a fresh machine they install what they need (scripts/setup.sh; idempotent, quick when done).
-.PHONY: test check-rust check-wasm setup wasm serve dist browser-test data letters model
+.PHONY: test check-rust check-wasm check-fuzz setup wasm serve dist browser-test data letters model
 
 PORT ?= 8000
 
-test: check-rust check-wasm wasm browser-test
+test: check-rust check-wasm check-fuzz wasm browser-test
 
 check-rust:
 	cargo fmt --check
@@ -18,6 +18,12 @@ check-wasm:
 	# The relaxed-SIMD build's own code (scripts/build-wasm.sh), in its own target directory.
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" \
 		cargo clippy --target wasm32-unknown-unknown --lib --target-dir target/wasm-relaxed -- -D warnings
+
+# The fuzz targets (fuzz/, their own workspace) must keep compiling against the library: checked
+# here, not run (scripts/fuzz.sh runs one; docs/reliability.md). Without libFuzzer's C++ build,
+# which only a fuzz run needs.
+check-fuzz:
+	cargo check --manifest-path fuzz/Cargo.toml --bins --no-default-features --target-dir target/fuzz-check
 
 setup:
 	scripts/setup.sh all

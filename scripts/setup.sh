@@ -2,7 +2,8 @@
 # Installs what the web build and the browser tests need, idempotently (fast when all is there):
 #   the wasm32 target, wasm-bindgen-cli at the exact version in Cargo.lock,
 #   npm packages (playwright-core, binaryen for wasm-opt), and Debian's Chromium (when root).
-# Usage: scripts/setup.sh [wasm|browser|all]   (default: all)
+# Usage: scripts/setup.sh [wasm|browser|fuzz|all]   (default: all; fuzz is not part of all)
+#   fuzz: cargo-fuzz at a pinned version, for scripts/fuzz.sh (the runs of docs/reliability.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -50,9 +51,24 @@ setup_browser() {
     fi
 }
 
+# cargo-fuzz drives libFuzzer; scripts/fuzz.sh runs it on the one (stable) toolchain with
+# RUSTC_BOOTSTRAP=1, since its sanitizer flags are nightly-only and no nightly can be fetched.
+CARGO_FUZZ_VERSION=0.13.2
+setup_fuzz() {
+    local have=""
+    if command -v cargo-fuzz >/dev/null 2>&1; then
+        have="$(cargo-fuzz --version | awk '{print $2}')"
+    fi
+    if [ "$have" != "$CARGO_FUZZ_VERSION" ]; then
+        say "installing cargo-fuzz $CARGO_FUZZ_VERSION (was: ${have:-none}); this takes a few minutes once"
+        cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --force
+    fi
+}
+
 case "$what" in
     wasm) setup_wasm ;;
     browser) setup_browser ;;
+    fuzz) setup_fuzz ;;
     all) setup_wasm; setup_browser ;;
-    *) echo "usage: $0 [wasm|browser|all]" >&2; exit 2 ;;
+    *) echo "usage: $0 [wasm|browser|fuzz|all]" >&2; exit 2 ;;
 esac

@@ -20,9 +20,14 @@ fn file(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> String {
     path.to_str().unwrap().to_string()
 }
 
+/// Exit codes (README, docs/reliability.md): 2 for an argument the command line refuses, 1 for
+/// a file or a setting that the core refuses.
+const ARGUMENT: i32 = 2;
+const FILE_OR_SETTING: i32 = 1;
+
 /// Runs `pcrnn args` (with RUST_BACKTRACE set, so a panic would show one) and checks the
-/// answer; returns the table row.
-fn refused(args: &[&str], expect: &str) -> String {
+/// answer and the exit code; returns the table row.
+fn refused(args: &[&str], expect: &str, code: i32) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_pcrnn"))
         .args(args)
         .env("RUST_BACKTRACE", "1")
@@ -30,8 +35,11 @@ fn refused(args: &[&str], expect: &str) -> String {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     let shown = args.join(" ");
-    assert!(!out.status.success(), "{shown}: must fail");
-    assert_ne!(out.status.code(), None, "{shown}: killed by a signal");
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{shown}: exit code ({stderr})"
+    );
     assert!(!stderr.contains("panicked"), "{shown}: panic: {stderr}");
     assert!(
         !stderr.contains("backtrace"),
@@ -104,72 +112,101 @@ fn bad_arguments_and_files_get_one_line_and_a_non_zero_exit() {
         args.extend(extra.iter().map(|s| s.to_string()));
         args
     };
-    let cases: Vec<(Vec<String>, &str)> = vec![
+    let cases: Vec<(Vec<String>, &str, i32)> = vec![
         (
             vec!["frobnicate".into()],
             "unrecognized subcommand 'frobnicate'",
+            ARGUMENT,
         ),
-        (train(&["--iters", "0"]), "0 is not in 1..=1000000"),
-        (train(&["--iters=-5"]), "invalid value '-5' for '--iters"),
+        (
+            train(&["--iters", "0"]),
+            "0 is not in 1..=1000000",
+            ARGUMENT,
+        ),
+        (
+            train(&["--iters=-5"]),
+            "invalid value '-5' for '--iters",
+            ARGUMENT,
+        ),
         (
             train(&["--iters", "lots"]),
             "invalid value 'lots' for '--iters",
+            ARGUMENT,
         ),
-        (train(&["--iters", "1000001"]), "not in 1..=1000000"),
+        (
+            train(&["--iters", "1000001"]),
+            "not in 1..=1000000",
+            ARGUMENT,
+        ),
         (
             train(&["--frobnicate"]),
             "unexpected argument '--frobnicate'",
+            ARGUMENT,
         ),
         (
             vec!["train".into(), "--out".into(), out.into()],
             "--data <DATA>",
+            ARGUMENT,
         ),
         (
             train(&["--lr", "0"]),
             "the learning rate must be a positive number, not 0",
+            FILE_OR_SETTING,
         ),
         (
             train(&["--lr", "NaN"]),
             "the learning rate must be a positive number, not NaN",
+            FILE_OR_SETTING,
         ),
         (
             train(&["--n-h", "0"]),
             "n_h must be between 1 and 1024, not 0",
+            FILE_OR_SETTING,
         ),
         (
             train(&["--recall", "{\"starts\": 0}"]),
             "--recall is not valid: starts must be between 1 and 64",
+            FILE_OR_SETTING,
         ),
-        (train(&["--recall", "fast"]), "--recall is not valid"),
+        (
+            train(&["--recall", "fast"]),
+            "--recall is not valid",
+            FILE_OR_SETTING,
+        ),
         (
             ["train", "--data", "/no/such/file.json", "--out", out]
                 .map(String::from)
                 .to_vec(),
             "cannot read /no/such/file.json",
+            FILE_OR_SETTING,
         ),
         (
             ["train", "--data", dir_path, "--out", out]
                 .map(String::from)
                 .to_vec(),
             "cannot read",
+            FILE_OR_SETTING,
         ),
         (
             ["train", "--data", &binary, "--out", out]
                 .map(String::from)
                 .to_vec(),
             "valid UTF-8",
+            FILE_OR_SETTING,
         ),
         (
             ["train", "--data", &empty, "--out", out]
                 .map(String::from)
                 .to_vec(),
             "the data set is empty",
+            FILE_OR_SETTING,
         ),
         (
             ["train", "--data", &ragged, "--out", out]
                 .map(String::from)
                 .to_vec(),
             "trajectory 1 has 1 point but trajectory 0 has 2",
+            FILE_OR_SETTING,
         ),
         (
             [
@@ -184,72 +221,88 @@ fn bad_arguments_and_files_get_one_line_and_a_non_zero_exit() {
             .map(String::from)
             .to_vec(),
             "cannot write /no/such/dir/model.json",
+            FILE_OR_SETTING,
         ),
         (
             ["retrieve", "--model", LETTERS, "--data", LETTERS]
                 .map(String::from)
                 .to_vec(),
             "this is not a pcrnn model file",
+            FILE_OR_SETTING,
         ),
         (
             ["retrieve", "--model", &empty, "--data", LETTERS]
                 .map(String::from)
                 .to_vec(),
             "the model file is empty",
+            FILE_OR_SETTING,
         ),
         (
             retrieve(&[]),
             "the following required arguments were not provided",
+            ARGUMENT,
         ),
         (
             retrieve(&["--data", LETTERS, "--strokes", &line]),
             "cannot be used with",
+            ARGUMENT,
         ),
         (
             retrieve(&["--data", LETTERS, "--starts", "0"]),
             "0 is not in 1..=64",
+            ARGUMENT,
         ),
         (
             retrieve(&["--data", LETTERS, "--trials", "0"]),
             "0 is not in 1..=100000",
+            ARGUMENT,
         ),
         (
             retrieve(&["--data", LETTERS, "--prior", "gauss"]),
             "invalid value 'gauss'",
+            ARGUMENT,
         ),
         (
             retrieve(&["--data", LETTERS, "--recall", "[1]"]),
             "--recall must be a JSON object",
+            FILE_OR_SETTING,
         ),
         (
             retrieve(&["--data", LETTERS, "--recall", "{\"sigma_c\": -1}"]),
             "--recall is not valid: sigma_c must be a positive number",
+            FILE_OR_SETTING,
         ),
         (
             retrieve(&["--data", LETTERS, "--recall", "{\"speed\": 1}"]),
             "unknown field `speed`",
+            FILE_OR_SETTING,
         ),
         (
             retrieve(&["--data", &ragged]),
             "trajectory 1 has 1 point but trajectory 0 has 2",
+            FILE_OR_SETTING,
         ),
         (
             retrieve(&["--strokes", &no_strokes]),
             "the strokes file has no strokes",
+            FILE_OR_SETTING,
         ),
         (
             retrieve(&["--strokes", &dot]),
             "stroke 0: The stroke has only one point",
+            FILE_OR_SETTING,
         ),
         (
             retrieve(&["--strokes", &still]),
             "stroke 0: All points of the stroke are at the same place",
+            FILE_OR_SETTING,
         ),
         (
             ["retrieve", "--model", frameless_model, "--strokes", &line]
                 .map(String::from)
                 .to_vec(),
             "this model has no frame",
+            FILE_OR_SETTING,
         ),
         (
             [
@@ -264,6 +317,7 @@ fn bad_arguments_and_files_get_one_line_and_a_non_zero_exit() {
             .map(String::from)
             .to_vec(),
             "0 is not in 1..=500",
+            ARGUMENT,
         ),
         (
             [
@@ -278,15 +332,17 @@ fn bad_arguments_and_files_get_one_line_and_a_non_zero_exit() {
             .map(String::from)
             .to_vec(),
             "--ranges",
+            FILE_OR_SETTING,
         ),
         (
             ["tune", "--data", &ragged].map(String::from).to_vec(),
             "trajectory 1 has 1 point but trajectory 0 has 2",
+            FILE_OR_SETTING,
         ),
     ];
-    for (args, expect) in cases {
+    for (args, expect, code) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        println!("{}", refused(&args, expect));
+        println!("{}", refused(&args, expect, code));
     }
 }
 
@@ -294,7 +350,7 @@ fn bad_arguments_and_files_get_one_line_and_a_non_zero_exit() {
 fn no_arguments_show_the_usage_and_fail() {
     let out = Command::new(env!("CARGO_BIN_EXE_pcrnn")).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), Some(ARGUMENT), "{stderr}");
     assert!(stderr.contains("Usage: pcrnn"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }

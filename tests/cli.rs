@@ -166,6 +166,11 @@ fn diverging_training_stops_and_keeps_the_last_good_parameters() {
         "1e300",
     ]);
     fails_with(&out, "diverged");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a diverged run exits 1 (a setting)"
+    );
     let saved = std::fs::read_to_string(&model).unwrap();
     let parsed = pcrnn::data::formats::parse_model(&saved).expect("the last good parameters load");
     assert!(parsed.network.params.w_r.iter().all(|v| v.is_finite()));

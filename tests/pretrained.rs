@@ -1,49 +1,27 @@
-//! The shipped model, data/model.json (docs/tuning.md): it parses, carries valid tuned recall
-//! settings and the data's frame, and regenerating it from data/letters.json with its stored
-//! seed and iterations gives the same final loss; each memory regenerates its own letter.
+//! The shipped model, data/model.json (docs/tuning.md): it parses, carries the tuned recall
+//! settings of data/recall.json and the data's frame, recalls every training letter, and each
+//! memory regenerates its own letter. (Regenerating the model itself: tests/regeneration.rs.)
 
 use pcrnn::data::formats::{parse_data_set, parse_model};
-use pcrnn::model::retrieve::{RecallSettings, generate};
-use pcrnn::model::train::{TrainConfig, Trainer};
+use pcrnn::model::retrieve::{Recall, RecallSettings, generate};
 
 const MODEL: &str = include_str!("../data/model.json");
 const LETTERS: &str = include_str!("../data/letters.json");
+const TUNED_RECALL: &str = include_str!("../data/recall.json");
 
 #[test]
 fn the_shipped_model_parses_with_valid_tuned_settings_and_the_data_frame() {
     let model = parse_model(MODEL).unwrap();
     model.recall.check().unwrap();
-    assert_ne!(
-        model.recall,
-        RecallSettings::default(),
-        "the shipped model carries tuned settings, not the seed's"
+    let tuned: RecallSettings = serde_json::from_str(TUNED_RECALL).unwrap();
+    assert_eq!(
+        model.recall, tuned,
+        "the shipped model carries the tuned settings of data/recall.json"
     );
+    assert_ne!(tuned, RecallSettings::default(), "tuned, not the seed's");
     let letters = parse_data_set(LETTERS).unwrap();
     assert_eq!(model.frame, letters.frame);
     assert_eq!(model.labels, letters.labels);
-}
-
-#[test]
-fn regenerating_the_shipped_model_gives_its_final_loss() {
-    let model = parse_model(MODEL).unwrap();
-    let summary = model.training.expect("the model records its training");
-    let stored = summary.final_loss.expect("and its final loss");
-    let letters = parse_data_set(LETTERS).unwrap();
-    let config = TrainConfig {
-        seed: summary.seed,
-        ..TrainConfig::default()
-    };
-    assert_eq!(
-        (config.adam.lr, config.adam.weight_decay),
-        (summary.lr, summary.weight_decay)
-    );
-    let mut trainer = Trainer::new(&letters, &config).unwrap();
-    trainer.run(summary.iterations).unwrap();
-    let loss = *trainer.losses().last().unwrap();
-    assert!(
-        (loss - stored).abs() <= 1e-9,
-        "regenerated loss {loss} but data/model.json says {stored}"
-    );
 }
 
 #[test]
@@ -81,4 +59,16 @@ fn each_memory_regenerates_its_letter_in_one_batch_as_alone() {
             letters.labels[k]
         );
     }
+}
+
+#[test]
+fn the_shipped_model_recalls_every_training_letter_with_its_settings() {
+    // Claimed (docs/tuning.md, `pcrnn retrieve --model data/model.json --data
+    // data/letters.json`): all 20 best of 8 starts, 90.6 % of starts. Observed: 20 of 20.
+    let model = parse_model(MODEL).unwrap();
+    let letters = parse_data_set(LETTERS).unwrap();
+    let mut recall = Recall::new(&model, &letters.trajectories, &model.recall, 0).unwrap();
+    recall.advance(model.recall.trials);
+    let report = recall.report();
+    assert_eq!(report.predictions, letters.labels);
 }

@@ -218,6 +218,9 @@ function startRecall(source) {
     id,
     phase: 'running',
     kind: source.kind,
+    source, // what was asked: a training letter, or the pointer samples of a drawn stroke
+    settings: recallSettings(state.settings),
+    seed: state.settings.seed,
     t0: performance.now(),
     targetLabel: isLetter ? state.data.labels[source.index] : null,
     circle: isLetter ? memoryOfTrainingLetter(source.index) : null,
@@ -234,7 +237,7 @@ function startRecall(source) {
   hideError();
   // Show "running" at once (not at the next frame), so nobody reads the last result as this one's.
   recallPanel.render(state);
-  send({ type: ToWorker.recall, id, source, settings: recallSettings(state.settings), seed: state.settings.seed });
+  send({ type: ToWorker.recall, id, source, settings: state.recall.settings, seed: state.recall.seed });
   update();
 }
 
@@ -574,5 +577,5 @@ if (embed) {
 updateEmbedCode();
 startWorker();
 // Loaded only when asked for, so a published copy of the page need not carry it.
-if (testHooks) (await import('./test-hooks.js')).installTestHooks(() => state.engine.worker);
+if (testHooks) (await import('./test-hooks.js')).installTestHooks(() => state.engine.worker, () => state);
 update();

@@ -33,7 +33,9 @@ async function runsBuildAndRecalls(query, build, file) {
   assert.equal(await page.evaluate(() => document.documentElement.dataset.engine), build);
   assert.deepEqual(wasmFiles(log), [file]);
   const { expected, recalled } = await recallFirstLetters(page, 3);
-  assert.ok(recalled.filter((l, i) => l === expected[i]).length >= 2, `recalled ${recalled} for ${expected}`);
+  // Both builds recall like the engine (the shipped model recalls all its training letters,
+  // docs/tuning.md); observed: a, b and c drawn, a, b and c recalled, in both builds.
+  assert.deepEqual(recalled, expected);
   assert.deepEqual(log.errors, []);
   await context.close();
 }

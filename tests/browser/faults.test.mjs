@@ -114,8 +114,10 @@ test('cancelling a training run or a recall half-way leaves a consistent page', 
   await page.click('#cancel');
   await waitTrainState(page, 'paused');
   const paused = await status(page);
-  await page.waitForTimeout(300);
-  assert.equal((await status(page)).iteration, paused.iteration, 'no iterations after a cancel');
+  // Nothing trains after a cancel: a Step (handled after any work in flight) trains exactly one.
+  await page.click('#step');
+  await page.waitForFunction((n) => document.querySelector('[data-testid="train-status"]').dataset.iteration !== n, paused.iteration);
+  assert.equal((await status(page)).iteration, String(Number(paused.iteration) + 1), 'no iterations after a cancel');
 
   // Recall: Cancel stops it, and the next recall runs to the end.
   await page.click('button#retrieve');
@@ -126,7 +128,7 @@ test('cancelling a training run or a recall half-way leaves a consistent page', 
   await recallWorks(page);
 
   await page.click('#play');
-  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-status"]').dataset.iteration) > n, Number(paused.iteration));
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-status"]').dataset.iteration) > n, Number(paused.iteration) + 1);
   await page.click('#cancel');
   await waitTrainState(page, 'paused');
   assert.equal(await page.locator('[data-testid="error"]').isVisible(), false);

@@ -1,6 +1,7 @@
 // Shared set-up for the browser tests: a static server on a free loopback port, headless Debian
 // Chromium driven by playwright-core, and a page that records console errors and every request.
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -115,4 +116,28 @@ export async function ensureModel(page) {
   if (source === 'pretrained') return;
   await page.click('button#train');
   await page.waitForSelector('[data-testid="train-status"][data-state="done"]', { timeout: 180_000 });
+}
+
+/** The `pcrnn` command line, for the tests that hand the page's output to the CLI: the release
+ * binary (`cargo test --release` in `make test` has built it), built again only if a source
+ * file is newer — a `cargo build` would rebuild it with other features than the tests'. */
+export function pcrnnCli() {
+  const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(root, process.env.CARGO_TARGET_DIR) : path.join(root, 'target');
+  const cli = path.join(targetDir, 'release', 'pcrnn');
+  const newest = (dir) =>
+    fs.readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
+      const p = path.join(dir, e.name);
+      return Math.max(t, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+    }, 0);
+  const sources = Math.max(newest(path.join(root, 'src')), fs.statSync(path.join(root, 'Cargo.lock')).mtimeMs);
+  if (!fs.existsSync(cli) || fs.statSync(cli).mtimeMs < sources) {
+    execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'pcrnn'], { cwd: root, stdio: 'inherit' });
+  }
+  return cli;
+}
+
+/** Runs `pcrnn args`; returns the JSON object of the last line of its stdout (give --json). */
+export function runCli(cli, args) {
+  const out = execFileSync(cli, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(out.trim().split('\n').pop());
 }

@@ -3,6 +3,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAll, openPage, screenshot, ensureModel } from './harness.mjs';
 
+/** Waits for two animation frames: the page has drawn what it had when it became ready. */
+const laidOut = (page) => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+
 let env;
 before(async () => {
   env = await startAll();
@@ -14,7 +17,8 @@ after(async () => {
 test('loads without console errors, with its test hooks, CSP and local-only note', async () => {
   const { page, context, log } = await openPage(env);
   console.log(`# page ready (engine loaded, model and letters in) after ${log.readyMs} ms`);
-  await page.waitForTimeout(300);
+  // Errors that come late would come by the end of the start-up work: the engine's warm-up.
+  await page.waitForSelector('html[data-warmed="true"]', { timeout: 60_000 });
   assert.deepEqual(log.errors, []);
   for (const sel of ['canvas#draw-pad', '[data-testid="retrieval-result"]', 'button#train', '[data-testid="train-status"]', 'select#target-letter', 'button#retrieve']) {
     assert.equal(await page.locator(sel).count(), 1, `${sel} is present`);
@@ -57,7 +61,7 @@ test('a one-point stroke is refused with a readable message, and the page keeps 
 test('embed mode shows one panel fitted to a small frame', async () => {
   for (const panel of ['recall', 'map', 'loss']) {
     const { page, context, log } = await openPage(env, { viewport: { width: 360, height: 480 }, query: `?embed=${panel}` });
-    await page.waitForTimeout(200);
+    await laidOut(page);
     assert.ok(await page.locator(`.panel[data-panel="${panel}"]`).isVisible(), `${panel} panel is shown`);
     const expected = panel === 'recall' ? 2 : 1; // the recall panel comes with its map
     assert.equal(await page.locator('.panel:visible').count(), expected, 'only that panel is shown');
@@ -72,7 +76,7 @@ test('embed mode shows one panel fitted to a small frame', async () => {
 
 test('the whole page fits a 360-px phone without horizontal scrolling', async () => {
   const { page, context } = await openPage(env, { viewport: { width: 360, height: 740 } });
-  await page.waitForTimeout(200);
+  await laidOut(page);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `page is ${width}px wide`);
   await screenshot(page, 'page-phone');

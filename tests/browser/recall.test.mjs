@@ -29,22 +29,27 @@ test('training letters drawn with the mouse are recalled as themselves', async (
     if (i === 0) await screenshot(page, 'recall-drawn-first');
   }
   console.log(`# drawn and recalled ${right}/${data.labels.length}: ${outcomes.join(', ')}`);
-  // The seed's method recalls its own letters well, not perfectly (the noise sigma_r can carry
-  // a start off); most of them must come back as themselves.
-  assert.ok(right >= Math.ceil(0.75 * data.labels.length), `only ${right} of ${data.labels.length} recalled`);
+  // Claimed (docs/tuning.md): the shipped model recalls all 20 training letters best of its 8
+  // starts. Observed here, drawn with the mouse and recalled in f32: 20 of 20.
+  assert.equal(right, data.labels.length, `only ${right} of ${data.labels.length} recalled: ${outcomes.join(', ')}`);
   await screenshot(page, 'recall-drawn');
   assert.deepEqual(log.errors, []);
   await context.close();
 });
 
 test('the recall animates: paths unfold on the map, then the letter is shown', async () => {
-  const { page, context, log } = await openPage(env);
+  const { page, context, log } = await openPage(env, { query: '?test-hooks' });
   await ensureModel(page);
   const data = letters();
   const p = data.labels.indexOf('p');
   await drawTrajectory(page, data.trajectories[p]);
   await page.waitForSelector('[data-testid="retrieval-result"][data-state="running"]');
-  await page.waitForTimeout(900);
+  // Part-way: the map shows some trials but not all, and no letter yet.
+  await page.waitForFunction(() => {
+    const r = window.pcrnnTest.recall();
+    return r.shown > 0 && r.shown < r.total;
+  });
+  assert.equal((await retrievalResult(page)).letter, undefined, 'no letter while the paths unfold');
   await screenshot(page, 'recall-animating');
   await page.waitForSelector('[data-testid="retrieval-result"][data-state="done"]', { timeout: 60_000 });
   assert.equal((await retrievalResult(page)).letter, 'p');

@@ -1,4 +1,5 @@
 // Training from scratch in the page: the loss falls, and the page stays responsive meanwhile.
+// Nothing here depends on the machine's speed: every wait is on a state or an event.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAll, openPage, screenshot } from './harness.mjs';
@@ -11,57 +12,58 @@ after(async () => {
   await env?.close();
 });
 
-const ITERATIONS = 5000;
 const status = (page) => page.locator('[data-testid="train-status"]').evaluate((e) => ({ ...e.dataset }));
+const setHash = (page, hash) => page.evaluate((h) => { location.hash = h; }, hash);
 
 test('training from scratch makes the loss fall, and the page stays responsive', async () => {
-  // Enough iterations to still be running after a second of counting frames (the engine does
-  // about a thousand a second in f32 wasm on a quiet machine).
-  const { page, context, log } = await openPage(env, { hash: `#iterations=${ITERATIONS}` });
+  // A run far longer than the test lets it go (paused below), so it is still running however
+  // fast the machine is.
+  const { page, context, log } = await openPage(env, { hash: '#iterations=1000000' });
   await page.click('button#train');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-status"]').dataset.iteration) >= 1);
   const first = await status(page);
   assert.equal(first.state, 'running');
   const firstLoss = Number(first.loss);
 
-  // While it trains: animation frames keep coming, and a click is handled at once.
-  const frames = await page.evaluate(
+  // While it trains, animation frames keep coming and each shows the run further on: wait for
+  // three frames that each show a new iteration count.
+  const shown = await page.evaluate(
     () => new Promise((resolve) => {
-      let n = 0;
-      const t0 = performance.now();
-      const tick = (t) => (t - t0 < 1000 ? (n++, requestAnimationFrame(tick)) : resolve(n));
+      const status = document.querySelector('[data-testid="train-status"]');
+      const seen = [status.dataset.iteration];
+      const tick = () => {
+        const now = status.dataset.iteration;
+        if (now !== seen[seen.length - 1]) seen.push(now);
+        if (seen.length < 4) requestAnimationFrame(tick);
+        else resolve({ seen, state: status.dataset.state });
+      };
       requestAnimationFrame(tick);
     }),
   );
-  const during = await status(page);
-  assert.equal(during.state, 'running', 'still training while frames were counted');
-  assert.ok(frames >= 20, `${frames} animation frames in one second of training`);
-  console.log(`# ${frames} frames/s while training`);
+  assert.equal(shown.state, 'running');
+  console.log(`# iterations shown in successive frames while training: ${shown.seen.join(', ')}`);
 
-  const clickMs = await page.evaluate(
-    () => new Promise((resolve) => {
-      const t0 = performance.now();
-      const status = document.querySelector('[data-testid="train-status"]');
-      new MutationObserver(() => {
-        if (status.dataset.state === 'paused') resolve(performance.now() - t0);
-      }).observe(status, { attributes: true });
-      document.querySelector('#play').click();
-    }),
-  );
-  console.log(`# pause took effect ${clickMs.toFixed(0)} ms after the click`);
-  assert.ok(clickMs < 1000, `pausing took ${clickMs} ms`);
+  // A click gets through: Pause takes effect, and nothing trains while paused — a Step (a
+  // message the worker handles after any work in flight) then trains exactly one iteration.
+  await page.click('#play');
+  await page.waitForSelector('[data-testid="train-status"][data-state="paused"]');
   const paused = await status(page);
-  await page.waitForTimeout(300);
-  assert.equal((await status(page)).iteration, paused.iteration, 'no iterations while paused');
+  await page.click('#step');
+  await page.waitForFunction((n) => document.querySelector('[data-testid="train-status"]').dataset.iteration !== n, paused.iteration);
+  assert.equal((await status(page)).iteration, String(Number(paused.iteration) + 1), 'no iterations while paused, then one Step');
+  assert.equal((await status(page)).state, 'paused');
   await screenshot(page, 'train-paused');
 
-  // Resume to the end.
+  // Go on to 3000 iterations (or 3000 more, on a machine that was already past them).
+  await setHash(page, '#iterations=3000');
   await page.click('#play');
-  await page.waitForFunction(() => document.querySelector('[data-testid="train-status"]').dataset.state === 'done', null, { timeout: 120_000 });
+  await page.waitForSelector('[data-testid="train-status"][data-state="done"]', { timeout: 300_000 });
   const done = await status(page);
-  assert.equal(done.iteration, String(ITERATIONS));
   const lastLoss = Number(done.loss);
-  console.log(`# loss ${firstLoss.toFixed(4)} at iteration 1, ${lastLoss.toFixed(4)} at ${ITERATIONS}`);
+  console.log(`# loss ${firstLoss.toFixed(4)} at iteration 1, ${lastLoss.toFixed(4)} at ${done.iteration}`);
+  assert.ok(Number(done.iteration) >= 3000, `stopped at ${done.iteration}`);
+  // Claimed: the loss falls (the shipped model, this training with seed 3, ends at 0.0078).
+  // Observed with the page's seed 0: 0.169 at iteration 1, 0.0138 at 3000 (12 times lower).
   assert.ok(lastLoss < firstLoss / 4, `loss fell from ${firstLoss} to ${lastLoss}`);
   assert.deepEqual(log.errors, []);
   await screenshot(page, 'train-done');
@@ -83,16 +85,5 @@ test('Step trains exactly one iteration; Reset goes back to zero', async () => {
   await context.close();
 });
 
-test('a diverging run stops with a message and keeps the last good model', async () => {
-  const { page, context } = await openPage(env, { hash: '#lr=10&iterations=300' });
-  await page.click('button#train');
-  await page.waitForFunction(() => ['error', 'done'].includes(document.querySelector('[data-testid="train-status"]').dataset.state), null, { timeout: 120_000 });
-  const s = await status(page);
-  if (s.state === 'error') {
-    assert.match(await page.locator('[data-testid="error"]').innerText(), /diverged/i);
-    // The last good parameters still recall (the page keeps working).
-    await page.click('button#retrieve');
-    await page.waitForSelector('[data-testid="retrieval-result"][data-state="done"]', { timeout: 60_000 });
-  }
-  await context.close();
-});
+// A diverging run (a message, the last good model kept, Reset offered) is tested in
+// faults.test.mjs, with a learning rate that always diverges.

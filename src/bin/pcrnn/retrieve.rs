@@ -78,7 +78,10 @@ pub fn run(args: &RetrieveArgs) -> Result<(), String> {
     let report = recall.report();
     let seconds = started.elapsed().as_secs_f64();
     progress.finish_and_clear();
-    print_report(&report, &labels, seconds, args.json);
+    // Drawn strokes: the JSON report also gives them as mapped into the model's frame, so the
+    // page's mapping can be compared with this one (tests/browser/parity.test.mjs).
+    let mapped = args.strokes.is_some().then_some(&targets[..]);
+    print_report(&report, &labels, mapped, seconds, args.json);
     Ok(())
 }
 
@@ -104,14 +107,20 @@ fn load_targets(
     Ok((targets, strokes.into_iter().map(|s| s.label).collect()))
 }
 
-fn print_report(report: &RecallReport, labels: &[Option<String>], seconds: f64, json: bool) {
+fn print_report(
+    report: &RecallReport,
+    labels: &[Option<String>],
+    mapped: Option<&[Trajectory]>,
+    seconds: f64,
+    json: bool,
+) {
     let Score {
         per_start,
         best_of_starts: best,
         confusions: confused,
     } = report.score(labels);
     if json {
-        let out = serde_json::json!({
+        let mut out = serde_json::json!({
             "accuracy_per_start": per_start,
             "accuracy_best_of_starts": best,
             "targets": labels.len(),
@@ -122,6 +131,9 @@ fn print_report(report: &RecallReport, labels: &[Option<String>], seconds: f64, 
             "labels": labels,
             "confusions": confused,
         });
+        if let Some(mapped) = mapped {
+            out["mapped"] = serde_json::json!(mapped);
+        }
         println!("{out}");
         return;
     }
