@@ -2,8 +2,9 @@
 //! the model's frame through the same `stroke::to_frame` that drawn strokes take, and writes a
 //! data set (DESIGN.md §4) with the frame it used:
 //!
-//!     cargo run --release --example prepare_letters -- IN.json OUT.json [--frame-from SET.json]
+//!     cargo run --release --example prepare_letters -- IN.json [IN2.json ...] OUT.json [--frame-from SET.json]
 //!
+//! Several inputs are one set, their strokes in the order given (the multi-hand set).
 //! Without `--frame-from` the frame is fitted to IN (`stroke::fit_frame`: zero mean, the
 //! seed's spread); with it, the frame stored in SET.json is reused, so a held-out set shares
 //! the training set's frame. Numbers are rounded to 6 decimals (the frame first, so the file
@@ -46,18 +47,30 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (input, output, frame_from) = match args.as_slice() {
-        [i, o] => (i, o, None),
-        [i, o, flag, f] if flag == "--frame-from" => (i, o, Some(f)),
-        _ => {
-            return Err(
-                "usage: prepare_letters IN.json OUT.json [--frame-from SET.json]".to_string(),
-            );
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let frame_from = match args.iter().position(|a| a == "--frame-from") {
+        Some(i) if i + 1 < args.len() => {
+            let f = args.remove(i + 1);
+            args.remove(i);
+            Some(f)
         }
+        Some(_) => return Err("--frame-from needs a data set".to_string()),
+        None => None,
     };
-    let raw: StrokesFile = serde_json::from_str(&read(input)?)
-        .map_err(|e| format!("{input} is not a strokes file: {e}"))?;
+    let Some((output, inputs)) = args.split_last().filter(|(_, i)| !i.is_empty()) else {
+        return Err(
+            "usage: prepare_letters IN.json [IN2.json ...] OUT.json [--frame-from SET.json]"
+                .to_string(),
+        );
+    };
+    let mut raw = StrokesFile {
+        strokes: Vec::new(),
+    };
+    for input in inputs {
+        let file: StrokesFile = serde_json::from_str(&read(input)?)
+            .map_err(|e| format!("{input} is not a strokes file: {e}"))?;
+        raw.strokes.extend(file.strokes);
+    }
     let mut strokes = Vec::with_capacity(raw.strokes.len());
     for (i, s) in raw.strokes.iter().enumerate() {
         let pts = s
@@ -76,7 +89,7 @@ fn run() -> Result<(), String> {
 
     let frame = match frame_from {
         Some(f) => {
-            serde_json::from_str::<WithFrame>(&read(f)?)
+            serde_json::from_str::<WithFrame>(&read(&f)?)
                 .map_err(|e| format!("{f} has no usable frame: {e}"))?
                 .frame
         }

@@ -13,6 +13,7 @@
 //! - [`train`]    §2 training: iterations of BPTT and Adam, divergence handling
 //! - [`retrieve`] §3 memory retrieval: trials, paths, readout
 //! - [`stroke`]   §4 drawn strokes into the model's frame
+//! - [`structured`] one memory per letter from many exemplars: a shared letter part and a style
 //! - [`simulate`] drawn versions of letters (pose, hand speed, pointer events) to measure recall
 //! - [`model`]    a trained model: network, memories, labels, frame, recall settings
 //! - [`formats`]  §4 JSON in and out, with validation
@@ -35,6 +36,7 @@ pub mod retrieve;
 pub mod simd;
 pub mod simulate;
 pub mod stroke;
+pub mod structured;
 pub mod train;
 pub mod wording;
 
