@@ -1,6 +1,6 @@
 # Entry points (DESIGN.md §5): `make serve`, `make test`, `make dist`.
 # On a fresh machine they install what they need (scripts/setup.sh; idempotent, quick when done).
-.PHONY: test check-rust check-wasm setup wasm serve dist browser-test data letters model
+.PHONY: test check-rust check-wasm setup wasm serve dist browser-test data letters model model-hands
 
 PORT ?= 8000
 
@@ -49,3 +49,9 @@ letters:
 model:
 	cargo run --release --bin pcrnn -- train --data data/letters.json --iters 3000 --seed 3 \
 		--recall "$$(cat data/recall.json)" --out data/model.json
+
+# The multi-hand candidate (docs/tuning.md, "Letters in many hands"): one memory per letter
+# from all 11 hands, n_c 4; written beside the shipped model, not over it.
+model-hands:
+	cargo run --release --example hands -- --model none --letter-dims 4 --iters 1000 \
+		--all --sim-per-letter 2 --out model-hands.json

@@ -15,6 +15,7 @@ use std::time::Instant;
 use clap::Parser;
 use pcrnn::adam::AdamConfig;
 use pcrnn::dataset::DataSet;
+use pcrnn::first_guess;
 use pcrnn::formats::parse_data_set;
 use pcrnn::model::Model;
 use pcrnn::real::Precision;
@@ -74,6 +75,14 @@ struct Args {
     precision: String,
     #[arg(long, default_value_t = 0)]
     recall_seed: u64,
+    /// Start each run at one of the memories whose letter lies nearest the target, moved by
+    /// this much noise (src/first_guess.rs); without it, c ~ N(0, I) as in the seed.
+    #[arg(long)]
+    guess: Option<f64>,
+    /// One memory per letter and family of hands (these hands cursive, the rest print), read
+    /// out by its letter: a letter is two regions of the map instead of one.
+    #[arg(long)]
+    families: Option<String>,
     #[arg(long)]
     json: Option<String>,
     /// Write the model trained on every hand here (with --all).
@@ -85,6 +94,8 @@ struct Args {
 struct Targets {
     labels: Vec<String>,
     trajectories: Vec<Vec<[f64; 2]>>,
+    /// The family suffix of each glyph's memory (with --families).
+    families: Option<Vec<String>>,
 }
 
 #[derive(Default, Clone, serde::Serialize)]
@@ -109,7 +120,11 @@ impl Score {
         }
     }
     fn pct(a: usize, b: usize) -> f64 {
-        if b == 0 { 0.0 } else { 100.0 * a as f64 / b as f64 }
+        if b == 0 {
+            0.0
+        } else {
+            100.0 * a as f64 / b as f64
+        }
     }
     fn best_pct(&self) -> f64 {
         Score::pct(self.best, self.targets)
@@ -143,8 +158,7 @@ fn precision(args: &Args) -> Result<Precision, String> {
 
 fn settings(args: &Args) -> Result<RecallSettings, String> {
     let shipped = std::fs::read_to_string("data/recall.json").map_err(|e| e.to_string())?;
-    let mut value: serde_json::Value =
-        serde_json::from_str(&shipped).map_err(|e| e.to_string())?;
+    let mut value: serde_json::Value = serde_json::from_str(&shipped).map_err(|e| e.to_string())?;
     if let Some(text) = &args.recall {
         let given: serde_json::Value =
             serde_json::from_str(text).map_err(|e| format!("--recall: {e}"))?;
@@ -186,10 +200,13 @@ fn drawings(
     let mut out = Targets {
         labels: Vec::new(),
         trajectories: Vec::new(),
+        families: None,
     };
     for s in strokes {
-        out.trajectories
-            .push(prepare(to_frame(&s.points, frame).map_err(|e| e.to_string())?, args));
+        out.trajectories.push(prepare(
+            to_frame(&s.points, frame).map_err(|e| e.to_string())?,
+            args,
+        ));
         out.labels.extend(s.label);
     }
     Ok(out)
@@ -236,22 +253,52 @@ fn train(data: &DataSet, args: &Args) -> Result<(Model, f64), String> {
     Ok((t.model(RecallSettings::default()), loss))
 }
 
-fn recall(model: &Model, targets: &Targets, s: &RecallSettings, seed: u64) -> Result<Score, String> {
+/// The letter a memory's label names (without its family suffix).
+fn letter_of(label: &str) -> &str {
+    label.split('|').next().unwrap_or(label)
+}
+
+fn recall(
+    model: &Model,
+    targets: &Targets,
+    s: &RecallSettings,
+    seed: u64,
+    guess: Option<f64>,
+) -> Result<Score, String> {
     let mut score = Score::default();
+    let templates = first_guess::templates(model, targets.trajectories[0].len());
+    let mut noise = pcrnn::noise::Noise::new(seed + 1);
     // In chunks, so that a batch stays the size the page recalls at (starts x a few targets).
-    for (labels, trajectories) in targets.labels.chunks(64).zip(targets.trajectories.chunks(64)) {
-        let mut r = Recall::new(model, trajectories, s, seed)?;
+    for (labels, trajectories) in targets
+        .labels
+        .chunks(64)
+        .zip(targets.trajectories.chunks(64))
+    {
+        let mut r = match guess {
+            None => Recall::new(model, trajectories, s, seed)?,
+            Some(jitter) => {
+                let starts = first_guess::nearest_memories(
+                    model,
+                    &templates,
+                    trajectories,
+                    s.starts,
+                    jitter,
+                    &mut noise,
+                );
+                Recall::with_starts(model, trajectories, s, seed, starts)?
+            }
+        };
         r.advance(s.trials);
         let report = r.report();
         score.targets += labels.len();
         for (k, label) in labels.iter().enumerate() {
             let best = &report.runs[report.best_start[k] * labels.len() + k];
-            if &best.label == label {
+            if letter_of(&best.label) == label {
                 score.best += 1;
             } else {
                 *score
                     .confusions
-                    .entry(format!("{label}>{}", best.label))
+                    .entry(format!("{label}>{}", letter_of(&best.label)))
                     .or_default() += 1;
             }
             let top = best
@@ -259,14 +306,14 @@ fn recall(model: &Model, targets: &Targets, s: &RecallSettings, seed: u64) -> Re
                 .iter()
                 .enumerate()
                 .max_by(|a, b| a.1.total_cmp(b.1))
-                .map(|(i, _)| report.letters[i].clone());
+                .map(|(i, _)| letter_of(&report.letters[i]).to_string());
             if top.as_ref() == Some(label) {
                 score.best_posterior += 1;
             }
         }
         for run in &report.runs {
             score.runs += 1;
-            if run.label == labels[run.target] {
+            if letter_of(&run.label) == labels[run.target] {
                 score.per_start += 1;
             }
         }
@@ -303,9 +350,28 @@ fn run() -> Result<(), String> {
             .filter(|&k| keep(&sources[k]))
             .map(|k| data.trajectories[k].clone())
             .collect(),
+        families: args.families.as_ref().map(|cursive| {
+            let cursive: Vec<&str> = cursive.split(',').collect();
+            (0..data.len())
+                .filter(|&k| keep(&sources[k]))
+                .map(|k| {
+                    if cursive.contains(&sources[k].as_str()) {
+                        "|c"
+                    } else {
+                        "|p"
+                    }
+                    .to_string()
+                })
+                .collect()
+        }),
     };
     let training_set = |glyphs: &Targets| -> Result<DataSet, String> {
         let mut labels = glyphs.labels.clone();
+        if let Some(fam) = &glyphs.families {
+            for (l, f) in labels.iter_mut().zip(fam) {
+                l.push_str(f);
+            }
+        }
         let mut trajectories: Vec<Vec<[f64; 2]>> = glyphs
             .trajectories
             .iter()
@@ -319,7 +385,7 @@ fn run() -> Result<(), String> {
         DataSet::new(labels, trajectories, Some(frame.clone()))
     };
     println!(
-        "model {} letter_dims {} style_dims {} style_weight {} n_h {} iters {} seed {} lr {} centre {} augment {} | recall {}",
+        "model {} letter_dims {} style_dims {} style_weight {} n_h {} iters {} seed {} lr {} centre {} augment {} guess {:?} | recall {}",
         args.model,
         args.letter_dims,
         args.style_dims,
@@ -330,6 +396,7 @@ fn run() -> Result<(), String> {
         args.lr,
         args.centre,
         args.augment,
+        args.guess,
         serde_json::to_string(&s).unwrap_or_default()
     );
 
@@ -367,11 +434,18 @@ fn run() -> Result<(), String> {
                 .iter()
                 .map(|t| prepare(t.clone(), &args))
                 .collect(),
+            families: None,
         };
-        let sim = drawings(&test_glyphs, &frame, args.sim_per_letter, args.sim_seed, &args)?;
+        let sim = drawings(
+            &test_glyphs,
+            &frame,
+            args.sim_per_letter,
+            args.sim_seed,
+            &args,
+        )?;
         let t1 = Instant::now();
-        let d = recall(&model, &as_data, &s, args.recall_seed)?;
-        let m = recall(&model, &sim, &s, args.recall_seed)?;
+        let d = recall(&model, &as_data, &s, args.recall_seed, args.guess)?;
+        let m = recall(&model, &sim, &s, args.recall_seed, args.guess)?;
         let t_recall = t1.elapsed().as_secs_f64();
         train_s += t_train;
         recall_s += t_recall;
@@ -384,7 +458,11 @@ fn run() -> Result<(), String> {
         );
         let mut top: Vec<(&String, &usize)> = d.confusions.iter().collect();
         top.sort_by(|a, b| b.1.cmp(a.1));
-        let top: Vec<String> = top.iter().take(6).map(|(k, v)| format!("{k}x{v}")).collect();
+        let top: Vec<String> = top
+            .iter()
+            .take(6)
+            .map(|(k, v)| format!("{k}x{v}"))
+            .collect();
         println!("    data confusions: {}", top.join(" "));
         total_data.add(&d);
         total_sim.add(&m);

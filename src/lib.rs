@@ -16,6 +16,7 @@
 //! - [`structured`] one memory per letter from many exemplars: a shared letter part and a style
 //! - [`simulate`] drawn versions of letters (pose, hand speed, pointer events) to measure recall
 //! - [`model`]    a trained model: network, memories, labels, frame, recall settings
+//! - [`first_guess`] recall starts at the memories whose letters look most like the target
 //! - [`formats`]  §4 JSON in and out, with validation
 //! - [`noise`]    the seeded random stream (fixed by its algorithm)
 //! - [`real`]     the number type of the hot loops (f64 natively, f32 in the browser)
@@ -26,6 +27,7 @@ pub mod adam;
 pub mod bptt;
 pub mod dataset;
 pub mod dense;
+pub mod first_guess;
 pub mod formats;
 pub mod model;
 pub mod network;

@@ -182,6 +182,44 @@ impl Recall {
         let mut noise = Noise::new(seed);
         // Column by column: run j draws its n_c numbers in turn (torch.randn(B, n_c)).
         let c = Mat::from_fn(n_c, batch, |_, _| noise.normal());
+        Ok(Recall::from_causes(model, targets, settings, c, noise))
+    }
+
+    /// Starts run `start * targets + target` from column of the same index of `starts`
+    /// (n_c × starts·targets); the noise of the trials is drawn from `seed`.
+    pub fn with_starts(
+        model: &Model,
+        targets: &[Vec<[f64; 2]>],
+        settings: &RecallSettings,
+        seed: u64,
+        starts: Mat,
+    ) -> Result<Recall, String> {
+        settings.check()?;
+        check_targets(targets)?;
+        let expected = (model.network.dims.n_c, settings.starts * targets.len());
+        if starts.shape() != expected || starts.iter().any(|v| !v.is_finite()) {
+            return Err(format!(
+                "the starts must be {} × {} finite numbers",
+                expected.0, expected.1
+            ));
+        }
+        Ok(Recall::from_causes(
+            model,
+            targets,
+            settings,
+            starts,
+            Noise::new(seed),
+        ))
+    }
+
+    fn from_causes(
+        model: &Model,
+        targets: &[Vec<[f64; 2]>],
+        settings: &RecallSettings,
+        c: Mat,
+        noise: Noise,
+    ) -> Recall {
+        let batch = c.ncols();
         let paths = c
             .column_iter()
             .map(|col| col.iter().copied().collect())
@@ -191,7 +229,7 @@ impl Recall {
             Precision::F32 => AnyRuns::F32(Runs::new(model, &steps, &c)),
             Precision::F64 => AnyRuns::F64(Runs::new(model, &steps, &c)),
         };
-        Ok(Recall {
+        Recall {
             model: model.clone(),
             settings: settings.clone(),
             n_targets: targets.len(),
@@ -201,7 +239,7 @@ impl Recall {
             errors: vec![Vec::new(); batch],
             trials_done: 0,
             noise,
-        })
+        }
     }
 
     pub fn trials_done(&self) -> usize {

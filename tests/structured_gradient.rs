@@ -12,7 +12,10 @@ fn small_trainer(style: Style) -> StructuredTrainer {
             (0..12)
                 .map(|t| {
                     let s = t as f64 / 11.0;
-                    [(3.0 * s + k as f64).sin(), (2.0 * s * (k + 1) as f64).cos() - 0.5]
+                    [
+                        (3.0 * s + k as f64).sin(),
+                        (2.0 * s * (k + 1) as f64).cos() - 0.5,
+                    ]
                 })
                 .collect()
         })
