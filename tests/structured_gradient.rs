@@ -44,7 +44,7 @@ fn check(style: Style) {
     trainer.loss_and_gradients();
     let (grads, d_letter, d_style) = trainer.part_gradients();
     let (d_letter, d_style, d_w_c) = (d_letter.clone(), d_style.clone(), grads.params.w_c.clone());
-    assert!(d_style.len() > 0 || style == Style::None);
+    assert!(!d_style.is_empty() || style == Style::None);
     let h = 1e-6;
     fn value<'a>(t: &'a mut StructuredTrainer, name: &str, i: usize) -> &'a mut f64 {
         match name {
