@@ -118,12 +118,12 @@ export async function ensureModel(page) {
   await page.waitForSelector('[data-testid="train-status"][data-state="done"]', { timeout: 180_000 });
 }
 
-/** The `pcrnn` command line, for the tests that hand the page's output to the CLI: the release
- * binary (`cargo test --release` in `make test` has built it), built again only if a source
+/** The `pcrnn` command line, for the tests that hand the page's output to the CLI: the binary
+ * of the test-release profile (`cargo test --profile test-release` in `make test` built it), built again only if a source
  * file is newer — a `cargo build` would rebuild it with other features than the tests'. */
 export function pcrnnCli() {
   const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(root, process.env.CARGO_TARGET_DIR) : path.join(root, 'target');
-  const cli = path.join(targetDir, 'release', 'pcrnn');
+  const cli = path.join(targetDir, 'test-release', 'pcrnn');
   const newest = (dir) =>
     fs.readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
       const p = path.join(dir, e.name);
@@ -131,7 +131,7 @@ export function pcrnnCli() {
     }, 0);
   const sources = Math.max(newest(path.join(root, 'src')), fs.statSync(path.join(root, 'Cargo.lock')).mtimeMs);
   if (!fs.existsSync(cli) || fs.statSync(cli).mtimeMs < sources) {
-    execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'pcrnn'], { cwd: root, stdio: 'inherit' });
+    execFileSync('cargo', ['build', '--profile', 'test-release', '--quiet', '--bin', 'pcrnn'], { cwd: root, stdio: 'inherit' });
   }
   return cli;
 }
