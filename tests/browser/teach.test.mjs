@@ -1,4 +1,4 @@
-// Teach mode (issue 7), with the real mouse: teach the digits 1, 2, 3 (two exemplars each),
+// Teach mode, with the real mouse: teach the digits 1, 2, 3 (two exemplars each),
 // learn, recall fresh copies; the set survives a reload; export, clear, import gives it back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -106,7 +106,7 @@ test('export, clear (asked first) and import give the same set back; the CLI for
   await download.saveAs(file);
   const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
   assert.deepEqual(exported, taught);
-  // DESIGN.md §4: one label per trajectory, all the same length, in the frame they were drawn in
+  // docs/design.md §4: one label per trajectory, all the same length, in the frame they were drawn in
   // (tests/teach.rs trains the CLI on such a file, tests/data/taught-digits.json).
   assert.equal(exported.trajectories.length, exported.labels.length);
   assert.ok(exported.trajectories.every((t) => t.length === exported.frame.length));

@@ -136,7 +136,7 @@ export function createRecallPanel(root, on) {
     );
   }
 
-  // What `data-state` says of each phase (DESIGN.md §6): a cancelled recall is idle again.
+  // What `data-state` says of each phase (docs/design.md §6): a cancelled recall is idle again.
   const SHOWN_STATE = { idle: 'idle', running: 'running', replaying: 'running', done: 'done', cancelled: 'idle', error: 'error' };
 
   function render(state) {
