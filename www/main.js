@@ -295,8 +295,13 @@ function download(json, name = 'pcrnn-model.json') {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** A file's size against a limit, in the words a visitor reads ("1.5 MB"). */
+/** A file's size in the words a visitor reads ("1.5 MB"). */
 const megabytes = (bytes) => `${Number((bytes / 2 ** 20).toFixed(1))} MB`;
+/** Why a file of `bytes` is refused, against the limit `most`: "over" when both round alike. */
+const tooBig = (bytes, most, what) =>
+  megabytes(bytes) === megabytes(most)
+    ? `That file is over ${megabytes(most)}, the most a ${what} may be.`
+    : `That file is ${megabytes(bytes)}; a ${what} is at most ${megabytes(most)}.`;
 
 // ---- teach mode --------------------------------------------------------------------------------
 
@@ -352,7 +357,7 @@ const teachEvents = {
   importSet(file) {
     const most = state.facts.teach.max_set_bytes;
     if (file.size > most) {
-      showError(`That file is ${megabytes(file.size)}; a taught set is at most ${megabytes(most)}.`);
+      showError(tooBig(file.size, most, 'taught set'));
       update();
       return;
     }
@@ -514,7 +519,7 @@ $('#upload-model').addEventListener('change', async (e) => {
   if (!file || !state.facts) return;
   const most = state.facts.max_json_bytes;
   if (file.size > most) {
-    showError(`That file is ${megabytes(file.size)}; a model file is at most ${megabytes(most)}.`);
+    showError(tooBig(file.size, most, 'model file'));
     update();
     return;
   }

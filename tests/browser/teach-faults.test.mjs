@@ -67,19 +67,19 @@ test('an imported set without a frame gets the frame its trajectories imply', as
 
 test('files over the size limits are refused before reading, and nothing changes', async () => {
   const { page, context, log } = await openPage(env);
-  // An imported taught set: at most 5 MB (www/panels/teach.js MAX_IMPORT_BYTES).
+  // An imported taught set: at most 5 MB (src/teach.rs MAX_SET_BYTES), one byte over.
   const big = Buffer.alloc(5 * 1024 * 1024 + 1, 0x20);
   await page.setInputFiles('input#teach-import', { name: 'big-set.json', mimeType: 'application/json', buffer: big });
   await error(page).waitFor({ state: 'visible' });
-  assert.match(await page.locator('#error-text').innerText(), /That file is 5\.2 MB; a taught set is at most 5\.\d+ MB\./);
+  assert.match(await page.locator('#error-text').innerText(), /That file is over 5 MB, the most a taught set may be\./);
   assert.equal(await count(page), '0');
   await page.click('#error-close');
 
-  // A model file: at most 20 MB (www/main.js MAX_UPLOAD_BYTES).
-  const huge = Buffer.alloc(20 * 1024 * 1024 + 1, 0x20);
+  // A model file: at most 32 MB (src/data/formats.rs MAX_JSON_BYTES); 1 MB over.
+  const huge = Buffer.alloc(33 * 1024 * 1024, 0x20);
   await page.setInputFiles('#upload-model', { name: 'huge-model.json', mimeType: 'application/json', buffer: huge });
   await error(page).waitFor({ state: 'visible' });
-  assert.match(await page.locator('#error-text').innerText(), /That file is 21\.0 MB; a model file is at most 20\.\d+ MB\./);
+  assert.match(await page.locator('#error-text').innerText(), /That file is 33 MB; a model file is at most 32 MB\./);
   assert.equal(await page.locator('#model-source').innerText(), 'pretrained', 'the model stays');
   await recallsALetter(page);
   assert.deepEqual(log.errors, []);
