@@ -102,6 +102,63 @@ fn train_then_retrieve_report_json() {
         .map(|c| c[2].as_u64().unwrap())
         .sum();
     assert_eq!(listed, wrong);
+    // Recognition: per target a match error, recognised or not, and a belief over the letters
+    // and "none" that sums to 1; the count of the refused ones.
+    let errors = report["match_errors"].as_array().unwrap();
+    let recognised = report["recognised"].as_array().unwrap();
+    assert_eq!((errors.len(), recognised.len()), (2, 2));
+    let refused = recognised.iter().filter(|r| r == &&false).count() as u64;
+    assert_eq!(report["not_recognised"], refused);
+    for belief in report["beliefs"].as_array().unwrap() {
+        let belief: Vec<f64> = serde_json::from_value(belief.clone()).unwrap();
+        assert_eq!(
+            belief.len(),
+            report["letters"].as_array().unwrap().len() + 1
+        );
+        assert!((belief.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn retrieve_says_how_many_targets_were_not_recognised() {
+    // A threshold no match error reaches refuses every target; a huge one refuses none.
+    let data = small_set("set-recognition.json");
+    let model = scratch("recognition-model.json");
+    let trained = pcrnn(&[
+        "train",
+        "--data",
+        data.to_str().unwrap(),
+        "--iters",
+        "20",
+        "--out",
+        model.to_str().unwrap(),
+    ]);
+    assert!(trained.status.success());
+    for (threshold, refused) in [("1e-9", 2), ("100", 0)] {
+        let recall = format!("{{\"match_threshold\": {threshold}}}");
+        let out = pcrnn(&[
+            "retrieve",
+            "--model",
+            model.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+            "--trials",
+            "5",
+            "--recall",
+            &recall,
+        ]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}");
+        assert!(
+            stdout.contains(&format!("{refused} of 2 targets not recognised")),
+            "{stdout}"
+        );
+        assert_eq!(
+            stdout.matches(", not recognised)").count(),
+            refused,
+            "{stdout}"
+        );
+    }
 }
 
 #[test]
