@@ -107,7 +107,7 @@ fn train_then_retrieve_report_json() {
     let errors = report["match_errors"].as_array().unwrap();
     let recognised = report["recognised"].as_array().unwrap();
     assert_eq!((errors.len(), recognised.len()), (2, 2));
-    let refused = recognised.iter().filter(|r| r == &&false).count() as u64;
+    let refused = recognised.iter().filter(|r| **r == false).count() as u64;
     assert_eq!(report["not_recognised"], refused);
     for belief in report["beliefs"].as_array().unwrap() {
         let belief: Vec<f64> = serde_json::from_value(belief.clone()).unwrap();

@@ -3,6 +3,10 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod calibrate;
 #[cfg(not(target_arch = "wasm32"))]
+mod figures;
+#[cfg(not(target_arch = "wasm32"))]
+mod plots;
+#[cfg(not(target_arch = "wasm32"))]
 mod progress;
 #[cfg(not(target_arch = "wasm32"))]
 mod retrieve;
@@ -41,6 +45,8 @@ enum Command {
     Tune(tune::TuneArgs),
     /// Measure how well recall matches drawn copies, other fonts and junk: the recognition threshold.
     Calibrate(calibrate::CalibrateArgs),
+    /// Draw a model's figures as SVG: loss curve, letters it writes, map of causes, one recall's paths.
+    Figures(figures::FiguresArgs),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -75,6 +81,7 @@ fn main() {
         Command::Simulate(args) => simulate::run(&args),
         Command::Tune(args) => tune::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),
+        Command::Figures(args) => figures::run(&args),
     };
     if let Err(message) = outcome {
         eprintln!("error: {message}");
