@@ -279,3 +279,52 @@ fn retrieve_computes_in_f32_like_the_page_when_asked() {
         "f16",
     );
 }
+
+#[test]
+fn calibrate_reports_the_match_errors_of_each_group() {
+    // A short run (3 trials, one drawing per letter, one junk stroke per kind): the shape of
+    // the report, not the calibration's figures (docs/tuning.md has those).
+    let root = env!("CARGO_MANIFEST_DIR");
+    let path = |p: &str| format!("{root}/{p}");
+    let out = pcrnn(&[
+        "calibrate",
+        "--model",
+        &path("data/model.json"),
+        "--data",
+        &path("data/letters.json"),
+        "--other",
+        &path("data/letters-heldout.json"),
+        "--per-letter",
+        "1",
+        "--junk-per-kind",
+        "1",
+        "--recall",
+        r#"{"trials": 3, "starts": 2}"#,
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = last_json_line(&out);
+    let groups = report["groups"].as_array().unwrap();
+    let count = |name: &str| {
+        groups.iter().find(|g| g["name"] == name).unwrap()["count"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(count("drawn copies"), 20);
+    assert_eq!(count("other fonts"), 166);
+    assert_eq!(count("all junk"), 5);
+    for kind in ["dot", "scribble", "line", "circle", "random walk"] {
+        assert_eq!(count(kind), 1, "{kind}");
+    }
+    for group in groups.iter().filter(|g| g["count"] != 0) {
+        let q: Vec<f64> = serde_json::from_value(group["quantiles"].clone()).unwrap();
+        assert!(q.windows(2).all(|w| w[0] <= w[1]), "{group}");
+    }
+    assert_eq!(report["match_threshold"], 0.4);
+    let width = report["fitted_width"].as_f64().unwrap();
+    assert!(width > 0.0 && width <= 0.4, "{width}");
+}
