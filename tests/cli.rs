@@ -102,6 +102,63 @@ fn train_then_retrieve_report_json() {
         .map(|c| c[2].as_u64().unwrap())
         .sum();
     assert_eq!(listed, wrong);
+    // Recognition: per target a match error, recognised or not, and a belief over the letters
+    // and "none" that sums to 1; the count of the refused ones.
+    let errors = report["match_errors"].as_array().unwrap();
+    let recognised = report["recognised"].as_array().unwrap();
+    assert_eq!((errors.len(), recognised.len()), (2, 2));
+    let refused = recognised.iter().filter(|r| **r == false).count() as u64;
+    assert_eq!(report["not_recognised"], refused);
+    for belief in report["beliefs"].as_array().unwrap() {
+        let belief: Vec<f64> = serde_json::from_value(belief.clone()).unwrap();
+        assert_eq!(
+            belief.len(),
+            report["letters"].as_array().unwrap().len() + 1
+        );
+        assert!((belief.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn retrieve_says_how_many_targets_were_not_recognised() {
+    // A threshold no match error reaches refuses every target; a huge one refuses none.
+    let data = small_set("set-recognition.json");
+    let model = scratch("recognition-model.json");
+    let trained = pcrnn(&[
+        "train",
+        "--data",
+        data.to_str().unwrap(),
+        "--iters",
+        "20",
+        "--out",
+        model.to_str().unwrap(),
+    ]);
+    assert!(trained.status.success());
+    for (threshold, refused) in [("1e-9", 2), ("100", 0)] {
+        let recall = format!("{{\"match_threshold\": {threshold}}}");
+        let out = pcrnn(&[
+            "retrieve",
+            "--model",
+            model.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+            "--trials",
+            "5",
+            "--recall",
+            &recall,
+        ]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}");
+        assert!(
+            stdout.contains(&format!("{refused} of 2 targets not recognised")),
+            "{stdout}"
+        );
+        assert_eq!(
+            stdout.matches(", not recognised)").count(),
+            refused,
+            "{stdout}"
+        );
+    }
 }
 
 #[test]
@@ -221,4 +278,53 @@ fn retrieve_computes_in_f32_like_the_page_when_asked() {
         ]),
         "f16",
     );
+}
+
+#[test]
+fn calibrate_reports_the_match_errors_of_each_group() {
+    // A short run (3 trials, one drawing per letter, one junk stroke per kind): the shape of
+    // the report, not the calibration's figures (docs/tuning.md has those).
+    let root = env!("CARGO_MANIFEST_DIR");
+    let path = |p: &str| format!("{root}/{p}");
+    let out = pcrnn(&[
+        "calibrate",
+        "--model",
+        &path("data/model.json"),
+        "--data",
+        &path("data/letters.json"),
+        "--other",
+        &path("data/letters-heldout.json"),
+        "--per-letter",
+        "1",
+        "--junk-per-kind",
+        "1",
+        "--recall",
+        r#"{"trials": 3, "starts": 2}"#,
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = last_json_line(&out);
+    let groups = report["groups"].as_array().unwrap();
+    let count = |name: &str| {
+        groups.iter().find(|g| g["name"] == name).unwrap()["count"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(count("drawn copies"), 20);
+    assert_eq!(count("other fonts"), 166);
+    assert_eq!(count("all junk"), 5);
+    for kind in ["dot", "scribble", "line", "circle", "random walk"] {
+        assert_eq!(count(kind), 1, "{kind}");
+    }
+    for group in groups.iter().filter(|g| g["count"] != 0) {
+        let q: Vec<f64> = serde_json::from_value(group["quantiles"].clone()).unwrap();
+        assert!(q.windows(2).all(|w| w[0] <= w[1]), "{group}");
+    }
+    assert_eq!(report["match_threshold"], 0.4);
+    let width = report["fitted_width"].as_f64().unwrap();
+    assert!(width > 0.0 && width <= 0.4, "{width}");
 }

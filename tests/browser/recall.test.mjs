@@ -80,7 +80,7 @@ test("the pretrained model's tuned recall settings are used, unless the link set
   const model = JSON.parse(readFileSync(new URL('../../data/model.json', import.meta.url), 'utf8'));
   const tuned = await openPage(env);
   await tuned.page.waitForSelector('html[data-ready="true"]');
-  for (const key of ['alpha_h', 'alpha_c', 'sigma_c', 'starts']) {
+  for (const key of ['alpha_h', 'alpha_c', 'sigma_c', 'starts', 'match_threshold', 'match_width']) {
     assert.equal(Number(await tuned.page.inputValue(`#set-${key}`)), model.recall[key], key);
   }
   await tuned.page.click('button#seed-values');

@@ -10,6 +10,8 @@ export const RECALL_FIELDS = [
   { key: 'sigma_r', label: ['σ', 'r'], title: 'Noise on the hidden causes, scaled by the state error (sigma_r)', step: 0.1 },
   { key: 'trials', label: 'trials', title: 'Passes over the target per recall', step: 1 },
   { key: 'starts', label: 'starts', title: 'Random starting points per recall', step: 1 },
+  { key: 'match_threshold', label: 'match ≤', title: 'Largest match error (distance between the drawing and the letter the best start writes) still recognised as a learned letter (match_threshold)', step: 0.01 },
+  { key: 'match_width', label: 'match width', title: 'How gradually the belief that a drawing is a learned letter falls around the threshold (match_width)', step: 0.001 },
 ];
 
 export const TRAIN_FIELDS = [

@@ -1,6 +1,12 @@
 //! `pcrnn`: train, recall and measure from the terminal (docs/design.md §6). Native only.
 
 #[cfg(not(target_arch = "wasm32"))]
+mod calibrate;
+#[cfg(not(target_arch = "wasm32"))]
+mod figures;
+#[cfg(not(target_arch = "wasm32"))]
+mod plots;
+#[cfg(not(target_arch = "wasm32"))]
 mod progress;
 #[cfg(not(target_arch = "wasm32"))]
 mod retrieve;
@@ -37,6 +43,10 @@ enum Command {
     Simulate(simulate::SimulateArgs),
     /// Search the recall settings that best recall simulated drawings; report on held-out ones.
     Tune(tune::TuneArgs),
+    /// Measure how well recall matches drawn copies, other fonts and junk: the recognition threshold.
+    Calibrate(calibrate::CalibrateArgs),
+    /// Draw a model's figures as SVG: loss curve, letters it writes, map of causes, one recall's paths.
+    Figures(figures::FiguresArgs),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -70,6 +80,8 @@ fn main() {
         Command::Retrieve(args) => retrieve::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Tune(args) => tune::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args),
+        Command::Figures(args) => figures::run(&args),
     };
     if let Err(message) = outcome {
         eprintln!("error: {message}");

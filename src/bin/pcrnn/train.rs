@@ -35,6 +35,9 @@ pub struct TrainArgs {
     /// Recall settings to store in the model (JSON object, keys of RecallSettings; others keep the seed's).
     #[arg(long)]
     recall: Option<String>,
+    /// Also write the loss of every iteration, {"losses": [...]}, for `pcrnn figures --losses`.
+    #[arg(long)]
+    losses: Option<PathBuf>,
     /// Print one JSON object as the last line, and no progress bar.
     #[arg(long)]
     json: bool,
@@ -79,6 +82,10 @@ pub fn run(args: &TrainArgs) -> Result<(), String> {
     let model = trainer.model(recall);
     std::fs::write(&args.out, model_to_json(&model))
         .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
+    if let Some(path) = &args.losses {
+        let text = serde_json::json!({ "losses": trainer.losses() }).to_string();
+        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
     if let Some(e) = failure {
         return Err(format!("{e} (saved to {})", args.out.display()));
     }
