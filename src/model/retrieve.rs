@@ -2,6 +2,8 @@
 //! Every target runs from several random starts at once; a trial is one full pass over the
 //! target with inference on, and the next trial goes on from the cause the last one reached.
 
+use std::ops::Range;
+
 use serde::{Deserialize, Serialize};
 
 use crate::data::dataset::{check_trajectories, time_major};
@@ -138,7 +140,7 @@ pub struct RunReport {
 pub struct RecallReport {
     pub letters: Vec<String>,
     pub trials: usize,
-    /// Run `start * targets + target`.
+    /// In order of start, then target: run `start * targets + target` of a whole recall.
     pub runs: Vec<RunReport>,
     /// Per target, the start whose cause regenerates the target best.
     pub best_start: Vec<usize>,
@@ -159,6 +161,68 @@ pub struct Score {
 }
 
 impl RecallReport {
+    /// The report of these runs (in any order; each (target, start) at most once): the runs
+    /// in order, then per target its best start and that start's label. Every report, whole,
+    /// partial or merged, is made here.
+    pub fn from_runs(
+        letters: Vec<String>,
+        trials: usize,
+        n_targets: usize,
+        mut runs: Vec<RunReport>,
+    ) -> RecallReport {
+        runs.sort_by_key(|r| (r.start, r.target));
+        // The lowest regeneration error wins; the first (lowest) start on a tie.
+        let best: Vec<Option<&RunReport>> = (0..n_targets)
+            .map(|target| {
+                runs.iter()
+                    .filter(|r| r.target == target)
+                    .min_by(|a, b| a.error.total_cmp(&b.error))
+            })
+            .collect();
+        let best_start = best.iter().map(|r| r.map_or(0, |r| r.start)).collect();
+        let predictions = best
+            .iter()
+            .map(|r| r.map(|r| r.label.clone()).unwrap_or_default())
+            .collect();
+        RecallReport {
+            letters,
+            trials,
+            runs,
+            best_start,
+            predictions,
+        }
+    }
+
+    /// One report from the reports of parts of a recall (see [`Recall::part`]): equal to the
+    /// report of the recall run whole, however its starts were split.
+    pub fn merge(parts: Vec<RecallReport>) -> Result<RecallReport, String> {
+        let Some(first) = parts.first() else {
+            return Err("there are no parts of a recall to merge".into());
+        };
+        let (letters, trials, n_targets) =
+            (first.letters.clone(), first.trials, first.best_start.len());
+        if parts
+            .iter()
+            .any(|p| p.letters != letters || p.trials != trials || p.best_start.len() != n_targets)
+        {
+            return Err(
+                "the parts to merge are not of one recall: their letters, trials or \
+                        targets differ"
+                    .into(),
+            );
+        }
+        let runs: Vec<RunReport> = parts.into_iter().flat_map(|p| p.runs).collect();
+        let mut seen: Vec<(usize, usize)> = runs.iter().map(|r| (r.start, r.target)).collect();
+        seen.sort_unstable();
+        if let Some(pair) = seen.windows(2).find(|pair| pair[0] == pair[1]) {
+            let (start, target) = pair[0];
+            return Err(format!(
+                "the parts to merge overlap: start {start} of target {target} is in two of them"
+            ));
+        }
+        Ok(RecallReport::from_runs(letters, trials, n_targets, runs))
+    }
+
     /// Scores the answers against `labels` (one per target, None where unknown).
     pub fn score(&self, labels: &[Option<String>]) -> Score {
         let share = |pairs: &mut dyn Iterator<Item = (&Option<String>, &String)>| {
@@ -191,46 +255,86 @@ pub struct Recall {
     model: Model,
     settings: RecallSettings,
     n_targets: usize,
+    /// The starts this recall runs (all of the settings' starts, or a part of them).
+    starts: Range<usize>,
     steps: usize,
     /// The hidden states and causes of every run, in the precision of the settings.
     runs: Runs,
     /// Per run, the cause at the start and after every trial, flattened (n_c numbers a point).
     paths: Vec<Vec<f64>>,
     trials_done: usize,
-    noise: Noise,
+    /// Per run, its own random stream (see [`Noise::for_run`]).
+    noise: Vec<Noise>,
 }
 
 impl Recall {
-    /// Starts every run from c ~ N(0, I), drawn from `seed`.
+    /// Starts every run (target t, start s) from c ~ N(0, I), drawn from the run's own stream
+    /// of `seed` (which then gives its trials' noise too).
     pub fn new(
         model: &Model,
         targets: &[Vec<[f64; 2]>],
         settings: &RecallSettings,
         seed: u64,
     ) -> Result<Recall, String> {
+        Recall::part(model, targets, settings, seed, 0..settings.starts)
+    }
+
+    /// The runs of starts `starts` (a range within the settings' starts) of every target: a
+    /// part of the recall [`Recall::new`] makes, with the very same paths for those runs.
+    /// Parts run anywhere (threads, workers) and their reports merge into the whole's
+    /// ([`RecallReport::merge`]).
+    pub fn part(
+        model: &Model,
+        targets: &[Vec<[f64; 2]>],
+        settings: &RecallSettings,
+        seed: u64,
+        starts: Range<usize>,
+    ) -> Result<Recall, String> {
         settings.check()?;
         check_trajectories(targets, ("target", "targets"))?;
+        if starts.is_empty() || starts.end > settings.starts {
+            return Err(format!(
+                "a part of a recall must be some of its {} starts, not starts {} to {}",
+                settings.starts,
+                starts.start,
+                starts.end.saturating_sub(1)
+            ));
+        }
         let n_c = model.network.dims.n_c;
-        let batch = settings.starts * targets.len();
-        let mut noise = Noise::new(seed);
-        // Column by column: run j draws its n_c numbers in turn (torch.randn(B, n_c)).
-        let c = Mat::from_fn(n_c, batch, |_, _| noise.normal());
+        let n_targets = targets.len();
+        // Column j is run (target j % targets, start starts.start + j / targets).
+        let mut noise: Vec<Noise> = starts
+            .clone()
+            .flat_map(|start| (0..n_targets).map(move |target| Noise::for_run(seed, target, start)))
+            .collect();
+        let mut c = Mat::zeros(n_c, noise.len());
+        for (mut column, stream) in c.column_iter_mut().zip(&mut noise) {
+            for value in column.iter_mut() {
+                *value = stream.normal();
+            }
+        }
         let paths = c
             .column_iter()
             .map(|col| col.iter().copied().collect())
             .collect();
-        let steps = time_major(targets, settings.starts);
+        let steps = time_major(targets, starts.len());
         let runs = Runs::new(settings.precision, &model.network, &steps, &c);
         Ok(Recall {
             model: model.clone(),
             settings: settings.clone(),
-            n_targets: targets.len(),
+            n_targets,
+            starts,
             steps: steps.len(),
             runs,
             paths,
             trials_done: 0,
             noise,
         })
+    }
+
+    /// The starts this recall runs.
+    pub fn starts(&self) -> Range<usize> {
+        self.starts.clone()
     }
 
     pub fn trials_done(&self) -> usize {
@@ -320,7 +424,7 @@ impl Recall {
                 }
                 RunReport {
                     target: run % self.n_targets,
-                    start: run / self.n_targets,
+                    start: self.starts.start + run / self.n_targets,
                     memory,
                     label: self.model.labels[memory].clone(),
                     cause,
@@ -329,29 +433,7 @@ impl Recall {
                 }
             })
             .collect();
-        let best_start: Vec<usize> = (0..self.n_targets)
-            .map(|target| {
-                (0..self.settings.starts)
-                    .min_by(|&a, &b| {
-                        let ea = runs[a * self.n_targets + target].error;
-                        let eb = runs[b * self.n_targets + target].error;
-                        ea.total_cmp(&eb)
-                    })
-                    .unwrap_or(0)
-            })
-            .collect();
-        let predictions = best_start
-            .iter()
-            .enumerate()
-            .map(|(target, &start)| runs[start * self.n_targets + target].label.clone())
-            .collect();
-        RecallReport {
-            letters,
-            trials: self.trials_done,
-            runs,
-            best_start,
-            predictions,
-        }
+        RecallReport::from_runs(letters, self.trials_done, self.n_targets, runs)
     }
 }
 
@@ -363,7 +445,6 @@ pub fn generate(model: &Model, causes: &Mat, steps: usize) -> Vec<Vec<[f64; 2]>>
     let mut state = net.start(causes.clone());
     let mut buf = StepBuffers::new(net.dims, batch);
     let no_target = Mat::zeros(net.dims.n_x, batch);
-    let mut unused = Noise::new(0);
     let mut trajectories = vec![Vec::with_capacity(steps); batch];
     for _ in 0..steps {
         step(
@@ -372,7 +453,7 @@ pub fn generate(model: &Model, causes: &Mat, steps: usize) -> Vec<Vec<[f64; 2]>>
             &no_target,
             &Rates::default(),
             None,
-            &mut unused,
+            &mut [],
             &mut buf,
         );
         for (trajectory, x) in trajectories.iter_mut().zip(buf.x_pred.column_iter()) {
