@@ -137,3 +137,15 @@ fn parts_outside_the_starts_and_overlapping_parts_are_refused_in_a_sentence() {
     let error = RecallReport::merge(vec![report(0..3), longer]).unwrap_err();
     assert!(error.contains("not of one recall"), "{error}");
 }
+
+#[test]
+#[allow(clippy::single_range_in_vec_init)]
+fn starts_are_split_into_contiguous_ranges_of_nearly_equal_size() {
+    use pcrnn::model::retrieve::split_starts;
+    assert_eq!(split_starts(8, 2), [0..4, 4..8]);
+    assert_eq!(split_starts(8, 3), [0..3, 3..6, 6..8]);
+    assert_eq!(split_starts(4, 16), [0..1, 1..2, 2..3, 3..4]);
+    assert_eq!(split_starts(5, 1), [0..5]);
+    assert_eq!(split_starts(5, 0), [0..5]);
+    assert!(split_starts(0, 4).is_empty());
+}

@@ -251,6 +251,22 @@ impl RecallReport {
     }
 }
 
+/// `starts` starts cut into at most `parts` contiguous ranges whose sizes differ by at most
+/// one, larger first: how the CLI's threads share a recall (any cut gives the same answer).
+pub fn split_starts(starts: usize, parts: usize) -> Vec<Range<usize>> {
+    let parts = parts.clamp(1, starts.max(1));
+    let (size, larger) = (starts / parts, starts % parts);
+    let mut next = 0;
+    (0..parts)
+        .map(|k| {
+            let len = size + usize::from(k < larger);
+            next += len;
+            next - len..next
+        })
+        .filter(|range| !range.is_empty())
+        .collect()
+}
+
 pub struct Recall {
     model: Model,
     settings: RecallSettings,
