@@ -122,7 +122,7 @@ impl RecallSettings {
 }
 
 /// One start on one target, as it stands.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
     pub target: usize,
     pub start: usize,
@@ -136,7 +136,9 @@ pub struct RunReport {
     pub error: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// A recall's readout (also read back: the page's workers hand their parts' reports over to
+/// be merged).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RecallReport {
     pub letters: Vec<String>,
     pub trials: usize,
