@@ -1,7 +1,7 @@
 // A worker of the recall pool (pool.js): its own engine runs a part of a recall (some of a drawn
 // letter's starts) in short chunks, and streams their paths, what they imagine at the snapshots
 // and their report to the engine worker, which merges the parts.
-import init, { Engine } from './pkg/pcrnn.js';
+import init, { Engine, provoke_panic } from './pkg/pcrnn.js';
 import { engineUrl } from './engine-build.js';
 import { CHUNK_MS, RECALL_MAX_CHUNK, snapshotAfter } from './pool.js';
 
@@ -88,6 +88,9 @@ self.onmessage = async ({ data: msg }) => {
         return;
       case 'cancel':
         part = null;
+        return;
+      case 'test-panic': // only sent with the page's ?test-hooks
+        provoke_panic(msg.message);
         return;
       default:
         throw new Error(`unknown command ${msg.type}`);

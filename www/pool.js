@@ -111,6 +111,11 @@ export class RecallPool {
     });
   }
 
+  /** Test hook: the first worker's engine panics (as in a fault the pool must survive). */
+  provokePanic(message) {
+    this.workers[0]?.postMessage({ type: 'test-panic', message });
+  }
+
   cancel() {
     if (!this.job) return;
     for (const worker of this.workers) worker.postMessage({ type: 'cancel' });

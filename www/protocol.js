@@ -36,7 +36,8 @@ export const ToWorker = Object.freeze({
   /** Teach mode: the taught set becomes the data set, and training starts on it.
    * `{ json, config: { iterations, lr, seed, from_model } }` */
   teachLearn: 'teach-learn',
-  /** Test hook (`?test-hooks` only): make the engine panic. `{ message }` */
+  /** Test hook (`?test-hooks` only): make the engine panic, or with `pool: true` the engine of
+   * the first recall worker of its pool. `{ message, pool }` */
   testPanic: 'test-panic',
   /** Test hook (`?test-hooks` only): ask for the size of the wasm memory. `{}` */
   testMemory: 'test-memory',

@@ -1,6 +1,7 @@
 // Test hooks for the browser tests (tests/browser/), present only when the page is opened with
 // `?test-hooks`:
-// - `panic(message)` makes the engine panic inside wasm;
+// - `panic(message)` makes the engine panic inside wasm; `panicPool(message)` the engine of
+//   a worker of its pool of recall workers;
 // - `memory()` resolves to the size of the wasm memory in bytes;
 // - `recall()` is the last recall as the page holds it: what was asked (a training letter or
 //   the pointer samples the pad recorded), the settings and seed sent, the target in the
@@ -15,6 +16,9 @@ export function installTestHooks(currentWorker, currentState) {
   window.pcrnnTest = {
     panic(message) {
       currentWorker().postMessage({ type: ToWorker.testPanic, message });
+    },
+    panicPool(message) {
+      currentWorker().postMessage({ type: ToWorker.testPanic, message, pool: true });
     },
     memory() {
       const worker = currentWorker();

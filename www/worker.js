@@ -238,8 +238,7 @@ function runPooled(id, start, settings, seed) {
       loop();
     },
     fail: (trials) => {
-      pool = null;
-      pooled = null;
+      pooled = null; // the pool stays, broken (pool.usable is false): the engine recalls alone
       if (trials > 0) engine.recall_advance(trials); // handed on already
       let nextSnapshot = 1;
       while (nextSnapshot <= trials) nextSnapshot = snapshotAfter(nextSnapshot);
@@ -414,8 +413,9 @@ async function handle(msg) {
     case ToWorker.freshSeed:
       post({ type: FromWorker.seed, seed: fresh_seed() });
       return;
-    case ToWorker.testPanic: // test hooks (tests/browser/faults, soak): only with ?test-hooks
-      if (testHooks) provoke_panic(msg.message);
+    case ToWorker.testPanic: // test hooks (tests/browser/faults, soak, pool): only with ?test-hooks
+      if (testHooks && msg.pool) pool?.provokePanic(msg.message);
+      else if (testHooks) provoke_panic(msg.message);
       return;
     case ToWorker.testMemory:
       if (testHooks) post({ type: FromWorker.testMemory, wasmBytes: wasm.memory.buffer.byteLength });

@@ -62,3 +62,33 @@ test('a letter recalled by a pool of workers has the paths and the letter of one
   await one.context.close();
   await pooled.context.close();
 });
+
+test('a pool worker that fails mid-recall: the engine finishes the recall alone, with the same answer', async () => {
+  const options = { hash: '#seed=7', reducedMotion: 'reduce' };
+  const one = await openPage(env, { ...options, query: '?test-hooks&pool=1' });
+  const pooled = await openPage(env, { ...options, query: '?test-hooks&pool=2' });
+  const data = letters();
+  const index = data.labels.indexOf('g');
+  const alone = await recallLetter(one.page, index);
+  // Wait for the pool to take over, then make one of its engines panic during a recall.
+  for (let attempt = 0; attempt < 30; attempt++) {
+    if ((await recallLetter(pooled.page, index)).workers === 2) break;
+    await pooled.page.waitForTimeout(300);
+  }
+  assert.equal((await pooled.page.evaluate(() => window.pcrnnTest.recall())).workers, 2, 'the pool is ready');
+  await pooled.page.selectOption('select#target-letter', String(index));
+  await pooled.page.click('button#retrieve');
+  await pooled.page.evaluate(() => window.pcrnnTest.panicPool('test fault in a pool worker'));
+  assert.equal((await recallEnded(pooled.page)).state, 'done');
+  const rescued = await pooled.page.evaluate(() => window.pcrnnTest.recall());
+  assert.equal(rescued.workers, 1, 'the engine finished it alone');
+  assert.deepEqual(rescued.paths, alone.paths, 'the same paths');
+  assert.deepEqual(rescued.report, alone.report, 'the same report');
+  // And the page goes on recalling, without the pool.
+  const next = await recallLetter(pooled.page, index);
+  assert.equal(next.workers, 1);
+  assert.deepEqual(next.paths, alone.paths);
+  assert.deepEqual(one.log.errors, []);
+  await one.context.close();
+  await pooled.context.close();
+});
