@@ -302,8 +302,12 @@ fn scaling(model: &Model, data: &DataSet, o: &Options, trials: usize) {
             ..model.recall.clone()
         };
         let whole = recall_in_parts(model, targets, &settings, 1);
-        // Per thread count; and the starts one by one on one thread (batches of one column).
-        let mut times: Vec<Vec<Seconds>> = vec![Vec::new(); o.threads + 1];
+        // Per thread count; then on one thread the starts in parts of 1, 2 and 4 starts one
+        // after another: what a start costs in a part of that size (a narrower batch does
+        // less per column), which predicts the time on more cores.
+        let widths: Vec<usize> = [1, 2, 4].into_iter().filter(|&w| w < starts).collect();
+        let mut times: Vec<Vec<Seconds>> = vec![Vec::new(); o.threads];
+        let mut narrow: Vec<Vec<Seconds>> = vec![Vec::new(); widths.len()];
         for _ in 0..o.repeats {
             for (k, pool) in pools.iter().enumerate() {
                 let cpu = process_cpu_seconds();
@@ -316,13 +320,14 @@ fn scaling(model: &Model, data: &DataSet, o: &Options, trials: usize) {
                     ..time
                 });
             }
-            let one_by_one = measure(|| {
-                pools[0].install(|| recall_in_parts(model, targets, &settings, starts));
-            });
-            times[o.threads].push(one_by_one);
+            for (samples, &width) in narrow.iter_mut().zip(&widths) {
+                samples.push(measure(|| {
+                    pools[0].install(|| recall_in_parts(model, targets, &settings, starts / width));
+                }));
+            }
         }
         let base = medians(&times[0]);
-        for (k, samples) in times[..o.threads].iter().enumerate() {
+        for (k, samples) in times.iter().enumerate() {
             let m = medians(samples);
             let speed_up = base.wall / m.wall;
             println!(
@@ -333,13 +338,12 @@ fn scaling(model: &Model, data: &DataSet, o: &Options, trials: usize) {
                 100.0 * speed_up / (k + 1) as f64
             );
         }
-        let single = medians(&times[o.threads]);
-        println!(
-            "  {what:<22} one start at a time on 1 thread: {:.3} s, {:.4} s a start (whole batch: {:.4} s a start)",
-            single.wall,
-            single.wall / starts as f64,
-            base.wall / starts as f64
-        );
+        let mut costs = format!("{starts} starts: {:.4} s", base.wall / starts as f64);
+        for (samples, width) in narrow.iter().zip(&widths) {
+            let m = medians(samples);
+            costs += &format!(", {width}: {:.4} s", m.wall / starts as f64);
+        }
+        println!("  {what:<22} a start's cost on 1 thread in parts of {costs}");
     }
 }
 
