@@ -1,6 +1,6 @@
 //! The native benchmark, with the PyTorch reference on the same work in the same run:
 //!
-//!     cargo run --release --example bench [-- --repeats 3 --quick --no-reference]
+//!     cargo run --release --example bench [-- --repeats 3 --quick --no-reference --threads N]
 //!
 //! Measures 1000 training iterations on data/letters.json (20 letters × 60 steps × 50 states),
 //! retrieval of 20 targets × 4 starts × 1000 trials and of 1 target × 4 starts × 1000 trials,
@@ -8,7 +8,10 @@
 //! by repeat), and prints medians of wall and CPU time, the ratios, GFLOP/s of useful work (the
 //! matrix products, counted below), the same training at each SIMD level this CPU has, and how
 //! an iteration's cost grows with the hidden states and the sequences. CPU time is the steadier
-//! figure on a busy machine.
+//! figure on a busy machine. Then recall on 1..N threads (`--threads N`, default every core),
+//! side by side: wall time, speed-up, efficiency (speed-up / threads), and one letter's starts
+//! run one by one, which with the thread overhead predicts the time on more cores.
+//! `--scaling-only` runs only that part.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,8 +22,9 @@ use pcrnn::data::formats::{model_to_json, parse_data_set};
 use pcrnn::kernels::real::Precision;
 use pcrnn::kernels::simd::{self, Level};
 use pcrnn::model::Model;
-use pcrnn::model::retrieve::{Recall, RecallSettings};
+use pcrnn::model::retrieve::{Recall, RecallReport, RecallSettings, split_starts};
 use pcrnn::model::train::{TrainConfig, Trainer};
+use rayon::prelude::*;
 
 const ITERATIONS: usize = 1000;
 const TRIALS: usize = 1000;
@@ -30,6 +34,8 @@ struct Options {
     repeats: usize,
     quick: bool,
     reference: bool,
+    threads: usize,
+    scaling_only: bool,
 }
 
 fn options() -> Result<Options, String> {
@@ -37,6 +43,8 @@ fn options() -> Result<Options, String> {
         repeats: 3,
         quick: false,
         reference: true,
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        scaling_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -49,6 +57,14 @@ fn options() -> Result<Options, String> {
                     .ok_or("--repeats needs a positive number")?
             }
             "--quick" => o.quick = true,
+            "--scaling-only" => o.scaling_only = true,
+            "--threads" => {
+                o.threads = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|&n| n > 0)
+                    .ok_or("--threads needs a positive number")?
+            }
             "--no-reference" => o.reference = false,
             other => return Err(format!("unknown argument {other}")),
         }
@@ -217,6 +233,120 @@ fn row(what: &str, ours: Seconds, theirs: Option<Seconds>, flops: f64) {
     println!("{line}");
 }
 
+/// CPU seconds of the whole process (every thread): user + system time from /proc/self/stat,
+/// in clock ticks of 10 ms.
+fn process_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name (which may hold spaces) in parentheses.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+    match (ticks(11), ticks(12)) {
+        (Some(user), Some(system)) => (user + system) / 100.0,
+        _ => f64::NAN,
+    }
+}
+
+/// A whole recall on the current rayon pool, its starts split into `parts` parts (as the CLI's
+/// `--threads` does); the merged report.
+fn recall_in_parts(
+    model: &Model,
+    targets: &[Vec<[f64; 2]>],
+    settings: &RecallSettings,
+    parts: usize,
+) -> RecallReport {
+    let reports = split_starts(settings.starts, parts)
+        .into_par_iter()
+        .map(|starts| {
+            let mut part = Recall::part(model, targets, settings, 0, starts).expect("valid");
+            part.advance(settings.trials);
+            part.report()
+        })
+        .collect();
+    RecallReport::merge(reports).expect("parts of one recall")
+}
+
+/// Recall on 1..=max threads, side by side: for each piece of work and thread count, the
+/// medians of wall and whole-process CPU time over the repeats (thread counts alternate
+/// within each repeat, so a drift of the machine weighs on all alike).
+fn scaling(model: &Model, data: &DataSet, o: &Options, trials: usize) {
+    let letter = &data.trajectories[..1];
+    type Targets<'a> = &'a [Vec<[f64; 2]>];
+    let works: [(&str, Targets, usize); 3] = [
+        ("20 letters × 4 starts", &data.trajectories, 4),
+        ("1 letter × 8 starts", letter, 8),
+        ("1 letter × 16 starts", letter, 16),
+    ];
+    let pools: Vec<rayon::ThreadPool> = (1..=o.threads)
+        .map(|n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .expect("threads")
+        })
+        .collect();
+    println!(
+        "\nrecall in f32 on 1..{} threads ({trials} trials; load {}): wall, CPU (all threads), \
+         speed-up and efficiency (speed-up / threads) against 1 thread",
+        o.threads,
+        std::fs::read_to_string("/proc/loadavg")
+            .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    );
+    for (what, targets, starts) in works {
+        let settings = RecallSettings {
+            trials,
+            starts,
+            precision: Precision::F32,
+            ..model.recall.clone()
+        };
+        let whole = recall_in_parts(model, targets, &settings, 1);
+        // Per thread count; then on one thread the starts in parts of 1, 2 and 4 starts one
+        // after another: what a start costs in a part of that size (a narrower batch does
+        // less per column), which predicts the time on more cores.
+        let widths: Vec<usize> = [1, 2, 4].into_iter().filter(|&w| w < starts).collect();
+        let mut times: Vec<Vec<Seconds>> = vec![Vec::new(); o.threads];
+        let mut narrow: Vec<Vec<Seconds>> = vec![Vec::new(); widths.len()];
+        for _ in 0..o.repeats {
+            for (k, pool) in pools.iter().enumerate() {
+                let cpu = process_cpu_seconds();
+                let time = measure(|| {
+                    let report = pool.install(|| recall_in_parts(model, targets, &settings, k + 1));
+                    assert_eq!(report, whole, "the same answer on {} threads", k + 1);
+                });
+                times[k].push(Seconds {
+                    cpu: process_cpu_seconds() - cpu,
+                    ..time
+                });
+            }
+            for (samples, &width) in narrow.iter_mut().zip(&widths) {
+                samples.push(measure(|| {
+                    pools[0].install(|| recall_in_parts(model, targets, &settings, starts / width));
+                }));
+            }
+        }
+        let base = medians(&times[0]);
+        for (k, samples) in times.iter().enumerate() {
+            let m = medians(samples);
+            let speed_up = base.wall / m.wall;
+            println!(
+                "  {what:<22} {:>2} thread(s) {:>8.3} s wall {:>8.3} s CPU  {speed_up:>5.2}x  efficiency {:>4.0} %",
+                k + 1,
+                m.wall,
+                m.cpu,
+                100.0 * speed_up / (k + 1) as f64
+            );
+        }
+        let mut costs = format!("{starts} starts: {:.4} s", base.wall / starts as f64);
+        for (samples, width) in narrow.iter().zip(&widths) {
+            let m = medians(samples);
+            costs += &format!(", {width}: {:.4} s", m.wall / starts as f64);
+        }
+        println!("  {what:<22} a start's cost on 1 thread in parts of {costs}");
+    }
+}
+
 fn main() {
     let o = match options() {
         Ok(o) => o,
@@ -239,6 +369,14 @@ fn main() {
     } else {
         (ITERATIONS, TRIALS)
     };
+    if o.scaling_only {
+        let model = pcrnn::data::formats::parse_model(
+            &std::fs::read_to_string(root.join("data/model.json")).expect("data/model.json"),
+        )
+        .expect("a valid model");
+        scaling(&model, &data, &o, trials);
+        return;
+    }
 
     // Repeat by repeat, ours then the reference, so that a drift in the machine's speed (it
     // drifted by 1.5x within minutes here) weighs on both sides of each ratio alike.
@@ -445,4 +583,10 @@ fn main() {
         }
         println!("{line}");
     }
+
+    let model = pcrnn::data::formats::parse_model(
+        &std::fs::read_to_string(root.join("data/model.json")).expect("data/model.json"),
+    )
+    .expect("a valid model");
+    scaling(&model, &data, &o, trials);
 }

@@ -8,6 +8,7 @@
 #      (the seed's loop, with its error pass after every trial), and reference.py on pcrnn's
 #      model (same model, inference passes only: the same work as pcrnn, timed side by side).
 # Prints Markdown tables (medians over the seeds) and the criteria; raw JSON in target/fidelity/.
+# Both run on one thread (THREADS=… gives pcrnn retrieve more; its answers stay the same).
 # Usage: scripts/fidelity.sh [SEED...]   (default 0 1 2; ITERS=… TRIALS=… shorten a smoke run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,7 @@ seeds=("$@")
 [ ${#seeds[@]} -gt 0 ] || seeds=(0 1 2)
 iters="${ITERS:-1000}"
 trials="${TRIALS:-1000}"
+threads="${THREADS:-1}"
 out=target/fidelity
 mkdir -p "$out"
 rm -f "$out"/*.json "$out"/*.time
@@ -44,7 +46,7 @@ for s in "${seeds[@]}"; do
         --iters "$iters" --seed "$s" --init pcrnn --json
     echo "seed $s: pcrnn retrieve --prior seed" >&2
     measure "$out/pcrnn-retrieve-$s.json" "$pcrnn" retrieve --model "$out/pcrnn-model-$s.json" \
-        --data "$data" --seed "$s" --trials "$trials" --prior seed --json
+        --data "$data" --seed "$s" --trials "$trials" --prior seed --threads "$threads" --json
     echo "seed $s: reference.py retrieve on pcrnn's model" >&2
     measure "$out/torch-on-pcrnn-$s.json" python3 "$reference" retrieve --data "$data" \
         --model "$out/pcrnn-model-$s.json" --seed "$s" --trials "$trials" --no-trial-errors --json

@@ -216,7 +216,7 @@ impl Session {
             .get(index)
             .cloned()
             .ok_or_else(|| format!("there is no training letter number {index}"))?;
-        self.start_recall(target, settings, seed)
+        self.start_recall(target, settings, seed, 0..settings.starts)
     }
 
     /// Starts recalling a drawn stroke: `points` is x, y, t (canvas pixels, y down, ms) flattened.
@@ -228,7 +228,20 @@ impl Session {
     ) -> Result<RecallStart, String> {
         let target = stroke::to_frame(&samples(points)?, &self.stroke_frame()?)
             .map_err(|e| e.to_string())?;
-        self.start_recall(target, settings, seed)
+        self.start_recall(target, settings, seed, 0..settings.starts)
+    }
+
+    /// Starts a part of a recall: starts `starts` of `target`, already in the model's frame (the
+    /// `target` of the whole recall's [`RecallStart`]). The page's pool of workers runs a drawn
+    /// letter's starts in such parts; advance, imagined and report work on the part alone.
+    pub fn recall_part(
+        &mut self,
+        target: Vec<[f64; 2]>,
+        settings: &RecallSettings,
+        seed: u64,
+        starts: std::ops::Range<usize>,
+    ) -> Result<RecallStart, String> {
+        self.start_recall(target, settings, seed, starts)
     }
 
     /// Runs up to `n` more trials; returns the path points the page has not had yet.
@@ -336,9 +349,10 @@ impl Session {
         target: Vec<[f64; 2]>,
         settings: &RecallSettings,
         seed: u64,
+        starts: std::ops::Range<usize>,
     ) -> Result<RecallStart, String> {
         let model = self.current_model()?;
-        let recall = Recall::new(model, std::slice::from_ref(&target), settings, seed)?;
+        let recall = Recall::part(model, std::slice::from_ref(&target), settings, seed, starts)?;
         let start = RecallStart {
             target,
             runs: recall.runs(),

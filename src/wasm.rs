@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::data::stroke::Frame;
-use crate::model::retrieve::RecallSettings;
+use crate::model::retrieve::{RecallReport, RecallSettings};
 use crate::session::{Session, TrainOptions};
 
 /// The message of the last panic. A panic aborts the wasm instance (an "unreachable" trap in
@@ -56,6 +56,14 @@ pub fn fresh_seed() -> Result<u32, JsError> {
 #[wasm_bindgen]
 pub fn facts() -> Result<JsValue, JsError> {
     to_js(Ok(crate::facts::facts()))
+}
+
+/// One report from the reports of a recall's parts (the page's pool of workers), equal to the
+/// report of the recall run whole (`RecallReport::merge`).
+#[wasm_bindgen]
+pub fn merge_reports(reports: JsValue) -> Result<JsValue, JsError> {
+    let reports: Vec<RecallReport> = from_js(reports, "reports of a recall's parts")?;
+    to_js(RecallReport::merge(reports))
 }
 
 #[wasm_bindgen]
@@ -113,6 +121,27 @@ impl Engine {
     ) -> Result<JsValue, JsError> {
         let settings: RecallSettings = from_js(settings, "recall settings")?;
         to_js(self.0.recall_stroke(points, &settings, u64::from(seed)))
+    }
+
+    /// Starts `from..to` of a recall of `target` (x, y flattened, in the model's frame).
+    pub fn recall_part(
+        &mut self,
+        target: &[f64],
+        settings: JsValue,
+        seed: u32,
+        from: u32,
+        to: u32,
+    ) -> Result<JsValue, JsError> {
+        let settings: RecallSettings = from_js(settings, "recall settings")?;
+        if !target.len().is_multiple_of(2) {
+            return Err(JsError::new("a target must be a list of (x, y) points"));
+        }
+        let target = target.chunks_exact(2).map(|p| [p[0], p[1]]).collect();
+        let starts = from as usize..to as usize;
+        to_js(
+            self.0
+                .recall_part(target, &settings, u64::from(seed), starts),
+        )
     }
 
     pub fn recall_advance(&mut self, n: u32) -> Result<JsValue, JsError> {

@@ -328,3 +328,83 @@ fn calibrate_reports_the_match_errors_of_each_group() {
     let width = report["fitted_width"].as_f64().unwrap();
     assert!(width > 0.0 && width <= 0.4, "{width}");
 }
+
+#[test]
+fn retrieve_prints_the_same_with_any_number_of_threads() {
+    let run = |threads: &str| {
+        let out = pcrnn(&[
+            "retrieve",
+            "--model",
+            "data/model.json",
+            "--data",
+            "data/letters.json",
+            "--trials",
+            "30",
+            "--starts",
+            "5",
+            "--seed",
+            "4",
+            "--json",
+            "--threads",
+            threads,
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut report = last_json_line(&out);
+        report.as_object_mut().unwrap().remove("seconds");
+        report
+    };
+    let one = run("1");
+    assert_eq!(one["targets"], 20);
+    for threads in ["2", "3"] {
+        assert_eq!(run(threads), one, "with {threads} threads");
+    }
+    fails_with(
+        &pcrnn(&["retrieve", "--model", "m", "--data", "d", "--threads", "0"]),
+        "--threads",
+    );
+}
+
+#[test]
+fn train_computes_in_f32_when_asked() {
+    let data = small_set("set-train-f32.json");
+    let train = |precision: &str| {
+        let model = scratch(&format!("model-{precision}.json"));
+        let out = pcrnn(&[
+            "train",
+            "--data",
+            data.to_str().unwrap(),
+            "--iters",
+            "30",
+            "--precision",
+            precision,
+            "--out",
+            model.to_str().unwrap(),
+            "--json",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        last_json_line(&out)
+    };
+    let (f32, f64) = (train("f32"), train("f64"));
+    assert_eq!(f32["precision"], "f32");
+    let (a, b) = (
+        f32["final_loss"].as_f64().unwrap(),
+        f64["final_loss"].as_f64().unwrap(),
+    );
+    assert_ne!(a, b, "f32 is another arithmetic");
+    assert!(
+        (a - b).abs() < 0.05 * b,
+        "the same training: {a} against {b}"
+    );
+    fails_with(
+        &pcrnn(&["train", "--data", "d", "--out", "o", "--precision", "f16"]),
+        "f16",
+    );
+}

@@ -103,6 +103,11 @@ fn column(targets: &[Vec<[f64; 2]>], k: usize, t: usize) -> Vector {
     Vector::from_column_slice(&targets[k][t])
 }
 
+/// One random stream per sequence of a batch, as recall gives each of its runs.
+fn streams(seed: u64, batch: usize) -> Vec<Noise> {
+    (0..batch).map(|k| Noise::for_run(seed, k, 0)).collect()
+}
+
 #[test]
 fn one_step_with_inference_prior_and_noise_equals_the_oracle() {
     for seed in 0..12 {
@@ -124,19 +129,23 @@ fn one_step_with_inference_prior_and_noise_equals_the_oracle() {
             let mut state = net.start(c.clone());
             state.h.copy_from(&h);
             let mut buf = StepBuffers::new(net.dims, batch);
-            let mut noise = Noise::new(seed);
             step(
                 &net,
                 &mut state,
                 &x_t,
                 &inference(),
                 Some(&prior),
-                &mut noise,
+                &mut streams(seed, batch),
                 &mut buf,
             );
-            // The oracle takes the same normal numbers, drawn the same way.
+            // The oracle takes the same normal numbers: n_c from each sequence's own stream.
             let mut xi = vec![0.0; net.dims.n_c * batch];
-            Noise::new(seed).fill_normal(&mut xi);
+            for (stream, xi) in streams(seed, batch)
+                .iter_mut()
+                .zip(xi.chunks_exact_mut(net.dims.n_c))
+            {
+                stream.fill_normal(xi);
+            }
             for k in 0..batch {
                 let mut s = SequenceState {
                     h: h.column(k).into_owned(),
@@ -198,8 +207,8 @@ fn recall_trials_equal_the_oracle_in_f64_and_f32() {
             form: PriorForm::Exact,
         };
         // The oracle: two trials of every sequence, each from h_0, the noise drawn per step
-        // for the whole batch (n_c numbers per sequence, sequence after sequence).
-        let mut noise = Noise::new(seed);
+        // from each sequence's own stream (n_c numbers a step).
+        let mut noise = streams(seed, batch);
         let mut states: Vec<SequenceState> = (0..batch)
             .map(|k| SequenceState {
                 h: net.h0.clone(),
@@ -212,10 +221,9 @@ fn recall_trials_equal_the_oracle_in_f64_and_f32() {
                 s.h = net.h0.clone();
             }
             for t in 0..steps {
-                let mut xi = vec![0.0; n_c * batch];
-                noise.fill_normal(&mut xi);
                 for (k, s) in states.iter_mut().enumerate() {
-                    let xi = Vector::from_column_slice(&xi[k * n_c..][..n_c]);
+                    let mut xi = Vector::zeros(n_c);
+                    noise[k].fill_normal(xi.as_mut_slice());
                     let x_t = column(&targets, k, t);
                     equations::step(&net, s, &x_t, &inference(), (&mus, sigma_c), &xi);
                 }
@@ -230,7 +238,7 @@ fn recall_trials_equal_the_oracle_in_f64_and_f32() {
                     trials,
                     &inference(),
                     &prior,
-                    &mut Noise::new(seed),
+                    &mut streams(seed, batch),
                     &mut paths,
                 );
                 let what =

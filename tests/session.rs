@@ -198,3 +198,41 @@ fn training_goes_on_in_chunks_and_a_diverging_run_keeps_the_last_good_model() {
     let exported = wild.export_model().unwrap();
     formats::parse_model(&exported).unwrap();
 }
+
+#[test]
+fn parts_of_a_drawn_letter_in_other_sessions_give_its_paths_and_report() {
+    // The page's pool: the engine maps the stroke and starts the whole recall (for the starts
+    // it shows); other workers' sessions run parts of it on the mapped target.
+    let mut whole = loaded();
+    let start = whole.recall_stroke(&loop_points(), &short(), 7).unwrap();
+    let mut paths: Vec<Vec<Vec<f64>>> = start.starts.iter().map(|p| vec![p.clone()]).collect();
+    let chunk = whole.recall_advance(30).unwrap();
+    for (path, new) in paths.iter_mut().zip(chunk.paths) {
+        path.extend(new);
+    }
+    let mut part_paths = Vec::new();
+    let mut reports = Vec::new();
+    for starts in [0..1, 1..3] {
+        let mut part = Session::default();
+        part.load_model(MODEL).unwrap();
+        let begun = part
+            .recall_part(start.target.clone(), &short(), 7, starts.clone())
+            .unwrap();
+        assert_eq!(begun.starts, start.starts[starts.clone()]);
+        let mut mine: Vec<Vec<Vec<f64>>> = begun.starts.iter().map(|p| vec![p.clone()]).collect();
+        for _ in 0..3 {
+            for (path, new) in mine.iter_mut().zip(part.recall_advance(10).unwrap().paths) {
+                path.extend(new);
+            }
+        }
+        part_paths.extend(mine);
+        reports.push(part.recall_report().unwrap());
+    }
+    assert_eq!(part_paths, paths);
+    let merged = pcrnn::model::retrieve::RecallReport::merge(reports).unwrap();
+    assert_eq!(merged, whole.recall_report().unwrap());
+    let error = loaded()
+        .recall_part(start.target.clone(), &short(), 7, 2..5)
+        .unwrap_err();
+    assert!(error.contains("some of its 3 starts"), "{error}");
+}

@@ -107,3 +107,20 @@ fn tune_chooses_the_best_candidate_by_its_documented_order() {
     assert_eq!(again["tuning"], report["tuning"], "{again}");
     assert_eq!(again["recall"], report["recall"]);
 }
+
+#[test]
+fn tune_prints_the_same_with_one_thread_or_three() {
+    let dir = std::env::temp_dir().join(format!("pcrnn-tune-threads-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("four-letters.json");
+    let set = common::letters(&["a", "c", "o", "z"]);
+    std::fs::write(&data, pcrnn::data::formats::data_set_to_json(&set)).unwrap();
+    let data = data.to_str().unwrap();
+    let (one_candidates, mut one) = tune(data, &["--threads", "1"]);
+    let (three_candidates, mut three) = tune(data, &["--threads", "3"]);
+    assert_eq!(one_candidates, three_candidates);
+    for report in [&mut one, &mut three] {
+        report.as_object_mut().unwrap().remove("seconds");
+    }
+    assert_eq!(one, three);
+}

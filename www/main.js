@@ -59,7 +59,7 @@ function startWorker(restoreModel = null) {
     update();
   };
   // ?engine=simd128 runs the build without relaxed SIMD (engine-build.js), to compare the two.
-  worker.postMessage({ type: ToWorker.init, restoreModel, testHooks, engine: query.get('engine') });
+  worker.postMessage({ type: ToWorker.init, restoreModel, testHooks, engine: query.get('engine'), pool: query.get('pool') });
   state.engine.worker = worker;
 }
 
@@ -155,6 +155,7 @@ function onMessage(msg) {
       if (msg.id !== rec.id) return;
       rec.report = msg.report;
       rec.ms = msg.ms; // the engine's time, from the stroke to the readout
+      rec.workers = msg.workers; // how many workers computed it (www/pool.js)
       // A drawn letter circles the memory its best start reached (the engine's readout).
       if (rec.kind === 'stroke') rec.circle = msg.report.runs[msg.report.best_start[0]].memory;
       if (rec.phase === 'running') rec.phase = 'replaying';

@@ -6,7 +6,8 @@
 /** Page → worker. */
 export const ToWorker = Object.freeze({
   /** Start the engine. `{ restoreModel: model JSON to load after start, or null; testHooks:
-   * whether the test-* messages are honoured; engine: 'simd128' to force the plain build, or null }` */
+   * whether the test-* messages are honoured; engine: 'simd128' to force the plain build, or null;
+   * pool: the number of recall workers (www/pool.js) with test hooks, or null for one per core }` */
   init: 'init',
   /** A training command. `{ cmd: 'start' (from scratch) | 'reset' | 'resume' | 'pause' | 'step',
    * config: { iterations, lr, seed } }` */
@@ -35,7 +36,8 @@ export const ToWorker = Object.freeze({
   /** Teach mode: the taught set becomes the data set, and training starts on it.
    * `{ json, config: { iterations, lr, seed, from_model } }` */
   teachLearn: 'teach-learn',
-  /** Test hook (`?test-hooks` only): make the engine panic. `{ message }` */
+  /** Test hook (`?test-hooks` only): make the engine panic, or with `pool: true` the engine of
+   * the first recall worker of its pool. `{ message, pool }` */
   testPanic: 'test-panic',
   /** Test hook (`?test-hooks` only): ask for the size of the wasm memory. `{}` */
   testMemory: 'test-memory',
@@ -67,7 +69,8 @@ export const FromWorker = Object.freeze({
    * trial, imagined: now and then, per run the trajectory its cause writes }` */
   recallProgress: 'recall-progress',
   /** The recall's readout. `{ id, report: { letters, trials, runs: [{ target, start, cause, memory,
-   * label, posterior, error }], best_start, predictions }, ms: the engine's time }` */
+   * label, posterior, error }], best_start, predictions }, ms: the engine's time, workers: how many
+   * workers computed it (1: the engine alone; more: its pool, www/pool.js) }` */
   recallDone: 'recall-done',
   /** A recall ended without a readout. `{ id, state: 'cancelled' | 'error' }` */
   recallState: 'recall-state',

@@ -1,9 +1,10 @@
 // The engine's home: a module Web Worker that owns the wasm `Engine` and works in short chunks,
 // so the page stays responsive and a pause, cancel or new command gets through between chunks.
 // The messages it takes and sends are those of protocol.js.
-import init, { Engine, facts, last_panic, fresh_seed, provoke_panic } from './pkg/pcrnn.js';
+import init, { Engine, facts, last_panic, fresh_seed, provoke_panic, merge_reports } from './pkg/pcrnn.js';
 import { engineBuild, engineUrl } from './engine-build.js';
 import { ToWorker, FromWorker } from './protocol.js';
+import { RecallPool, poolSize, snapshotAfter } from './pool.js';
 
 const CHUNK_MS = 12; // work per turn of the loop; small enough that a pause lands within a frame
 const SNAPSHOT_MS = 120; // how often training sends the map and generated letters
@@ -23,6 +24,12 @@ const train = { state: 'idle', target: 0, stepsPerChunk: 1, lastSnapshot: 0, ite
 let recall = null; // { id, trials, done, nextSnapshot }
 let warmUp = null; // the warm-up's remaining pieces (an iterator), until it is done
 let looping = false;
+// The pool of recall workers (pool.js), started once the engine is warm; `pooled` is the id
+// of the recall it runs (then the engine itself only relays).
+let pool = null;
+let pooled = null;
+let poolWanted = null; // a pool size the page asks for (test hook), else one worker per core
+let build = null;
 
 const post = (msg) => self.postMessage(msg);
 
@@ -60,7 +67,7 @@ async function loop() {
   if (looping) return;
   looping = true;
   try {
-    while (engine && !hidden && (recall || train.state === 'running' || warmUp)) {
+    while (engine && !hidden && (recall || (pooled === null && (train.state === 'running' || warmUp)))) {
       if (recall) recallChunk();
       else if (train.state === 'running') trainChunk();
       else warmUpChunk();
@@ -189,6 +196,7 @@ function* warmUpPieces(dataJson) {
     scratch.free();
   }
   post({ type: FromWorker.warmed });
+  startPool();
 }
 
 function warmUpChunk() {
@@ -203,11 +211,56 @@ function warmUpChunk() {
 // ---- recall ---------------------------------------------------------------------------------
 
 function recallCommand({ id, source, settings, seed }) {
+  const t0 = performance.now();
   let start;
   if (source.kind === 'letter') start = engine.recall_letter(source.index, settings, seed);
   else start = engine.recall_stroke(Float64Array.from(source.points.flat()), settings, seed);
-  recall = { id, trials: 0, total: settings.trials, nextSnapshot: 1, t0: performance.now() };
+  recall = { id, trials: 0, total: settings.trials, nextSnapshot: 1, t0 };
   post({ type: FromWorker.recallStart, id, ...start });
+  pool?.cancel();
+  pooled = null;
+  if (pool?.usable) runPooled(id, start, settings, seed);
+  else startPool();
+}
+
+// The recall the engine began (its starts shown), run by the pool: the engine relays the merged
+// chunks. Should the pool fail, the engine goes on alone from the trials already handed on.
+function runPooled(id, start, settings, seed) {
+  const { t0, total } = recall;
+  recall = null;
+  pooled = id;
+  const job = { id, target: start.target, settings: { ...settings, starts: start.runs, trials: start.trials }, seed, modelJson: engine.export_model() };
+  pool.run(job, {
+    progress: (chunk) => post({ type: FromWorker.recallProgress, id, ...chunk }),
+    done: (report) => {
+      pooled = null;
+      post({ type: FromWorker.recallDone, id, report, ms: performance.now() - t0, workers: pool.size });
+      loop();
+    },
+    fail: (trials) => {
+      pooled = null; // the pool stays, broken (pool.usable is false): the engine recalls alone
+      if (trials > 0) engine.recall_advance(trials); // handed on already
+      let nextSnapshot = 1;
+      while (nextSnapshot <= trials) nextSnapshot = snapshotAfter(nextSnapshot);
+      recall = { id, trials, total, nextSnapshot, t0 };
+      loop();
+    },
+  });
+}
+
+/** Starts the pool in the background, once there is a model to load into it. */
+function startPool() {
+  if (pool || !engine) return;
+  const size = poolSize(self.navigator?.hardwareConcurrency, poolWanted);
+  if (size < 2 || typeof Worker === 'undefined') return;
+  let modelJson;
+  try {
+    modelJson = engine.export_model();
+  } catch {
+    return; // no model yet: tried again at the next recall
+  }
+  pool = new RecallPool({ size, workerUrl: new URL('./part-worker.js', import.meta.url), build, merge: merge_reports });
+  pool.start(modelJson);
 }
 
 // Snapshots of what each start imagines come often at first (where c moves most), then rarer.
@@ -220,7 +273,7 @@ function recallChunk() {
       const step = engine.recall_advance(n);
       r.trials = step.trials;
       if (r.trials >= r.nextSnapshot || r.trials >= r.total) {
-        r.nextSnapshot = Math.max(r.trials + 1, Math.ceil(r.trials * 1.25));
+        r.nextSnapshot = snapshotAfter(r.trials);
         post({ type: FromWorker.recallProgress, id: r.id, ...step, imagined: engine.recall_imagined() });
       } else {
         post({ type: FromWorker.recallProgress, id: r.id, ...step });
@@ -229,7 +282,7 @@ function recallChunk() {
     if (r.trials >= r.total) {
       const report = engine.recall_report();
       recall = null;
-      post({ type: FromWorker.recallDone, id: r.id, report, ms: performance.now() - r.t0 });
+      post({ type: FromWorker.recallDone, id: r.id, report, ms: performance.now() - r.t0, workers: 1 });
     }
   } catch (err) {
     recall = null;
@@ -241,7 +294,7 @@ function recallChunk() {
 // ---- messages -------------------------------------------------------------------------------
 
 async function start(wantedBuild) {
-  const build = engineBuild(wantedBuild);
+  build = engineBuild(wantedBuild);
   wasm = await init({ module_or_path: engineUrl(build, import.meta.url) });
   // The page's defaults and limits, first: it fills in its settings while the data loads.
   post({ type: FromWorker.facts, facts: facts() });
@@ -295,6 +348,7 @@ async function handle(msg) {
   switch (msg.type) {
     case ToWorker.init:
       testHooks = !!msg.testHooks;
+      poolWanted = testHooks && msg.pool ? Number(msg.pool) : null;
       await start(msg.engine);
       if (msg.restoreModel) post({ type: FromWorker.model, reason: 'restored', model: engine.load_model(msg.restoreModel) });
       return;
@@ -308,6 +362,11 @@ async function handle(msg) {
       if (recall) {
         post({ type: FromWorker.recallState, id: recall.id, state: 'cancelled' });
         recall = null;
+      }
+      if (pooled !== null) {
+        pool?.cancel();
+        post({ type: FromWorker.recallState, id: pooled, state: 'cancelled' });
+        pooled = null;
       }
       if (train.state === 'running') setTrainState('paused');
       return;
@@ -346,14 +405,17 @@ async function handle(msg) {
       // The taught set becomes the data set; training starts on it (from scratch or from the
       // current model, as config.from_model says). A recall of the old model is dropped.
       recall = null;
+      pool?.cancel();
+      pooled = null;
       post({ type: FromWorker.data, data: engine.load_data(msg.json) });
       trainCommand({ cmd: 'start', config: msg.config });
       break;
     case ToWorker.freshSeed:
       post({ type: FromWorker.seed, seed: fresh_seed() });
       return;
-    case ToWorker.testPanic: // test hooks (tests/browser/faults, soak): only with ?test-hooks
-      if (testHooks) provoke_panic(msg.message);
+    case ToWorker.testPanic: // test hooks (tests/browser/faults, soak, pool): only with ?test-hooks
+      if (testHooks && msg.pool) pool?.provokePanic(msg.message);
+      else if (testHooks) provoke_panic(msg.message);
       return;
     case ToWorker.testMemory:
       if (testHooks) post({ type: FromWorker.testMemory, wasmBytes: wasm.memory.buffer.byteLength });

@@ -12,14 +12,16 @@ use crate::model::network::{Dims, Mat, Network, Rates, State};
 use crate::model::prior::MixturePrior;
 
 /// One time step of §1 for a batch, in f64: updates `state` in place and leaves the prediction
-/// and its error `e = x_pred - x_t` in `buf`. `prior` is used when `rates.alpha_c > 0`.
+/// and its error `e = x_pred - x_t` in `buf`. `prior` is used when `rates.alpha_c > 0`;
+/// `noise` holds one random stream per column, drawn from when inference is on with
+/// `sigma_r > 0` (else it may be empty).
 pub fn step(
     network: &Network,
     state: &mut State,
     x_t: &Mat,
     rates: &Rates,
     prior: Option<&MixturePrior>,
-    noise: &mut Noise,
+    noise: &mut [Noise],
     buf: &mut StepBuffers,
 ) {
     buf.weights.load(network);
@@ -135,7 +137,7 @@ pub(crate) fn step_with<I: Isa, T: Real>(
     x_t: &[T],
     rates: &Rates,
     prior: Option<&MixturePrior>,
-    noise: &mut Noise,
+    noise: &mut [Noise],
 ) {
     let w = &buf.weights;
     let Dims { n_h, n_x, .. } = w.dims;
@@ -186,7 +188,7 @@ fn infer<I: Isa, T: Real>(
     h: &mut [T],
     c: &mut [T],
     rates: &Rates,
-    noise: &mut Noise,
+    noise: &mut [Noise],
 ) {
     let w = &buf.weights;
     let Dims { n_c, n_h, n_x } = w.dims;
@@ -207,8 +209,11 @@ fn infer<I: Isa, T: Real>(
         e_h[i] *= alpha_x * (one - tanh_prior[i] * tanh_prior[i]);
     }
     if rates.sigma_r > 0.0 {
-        // All the step's normal numbers at once, in the order the sequences use them.
-        noise.fill_normal(&mut buf.normals[..c.len()]);
+        // Each column's n_c normal numbers from that column's own stream.
+        debug_assert_eq!(noise.len() * n_c, c.len(), "one stream per column");
+        for (stream, xi) in noise.iter_mut().zip(buf.normals.chunks_exact_mut(n_c)) {
+            stream.fill_normal(xi);
+        }
     }
     for (j, e_h) in buf.error_h.chunks_exact(n_h).enumerate() {
         let c = &mut c[j * n_c..][..n_c];
@@ -237,7 +242,7 @@ struct Step<'a> {
     x_t: &'a Mat,
     rates: &'a Rates,
     prior: Option<&'a MixturePrior<'a>>,
-    noise: &'a mut Noise,
+    noise: &'a mut [Noise],
     buf: &'a mut StepBuffers,
 }
 

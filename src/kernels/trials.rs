@@ -44,7 +44,7 @@ impl<T: Real> RunsIn<T> {
         todo: usize,
         rates: &Rates,
         prior: &MixturePrior,
-        noise: &mut Noise,
+        noise: &mut [Noise],
         paths: &mut [Vec<f64>],
     ) {
         let runs = self;
@@ -81,14 +81,14 @@ impl Runs {
         }
     }
 
-    /// `todo` more trials; each run's cause after each trial is appended to its path. (The
-    /// same signature as `RunsIn::advance`, which it dispatches to by precision.)
+    /// `todo` more trials; each run's cause after each trial is appended to its path. `noise`
+    /// holds each run's own random stream, one per column. (The same signature as `RunsIn::advance`, which it dispatches to by precision.)
     pub fn advance(
         &mut self,
         todo: usize,
         rates: &Rates,
         prior: &MixturePrior,
-        noise: &mut Noise,
+        noise: &mut [Noise],
         paths: &mut [Vec<f64>],
     ) {
         match self {
@@ -120,7 +120,7 @@ struct Trials<'a, T: Real> {
     rates: &'a Rates,
     prior: &'a MixturePrior<'a>,
     runs: &'a mut RunsIn<T>,
-    noise: &'a mut Noise,
+    noise: &'a mut [Noise],
     paths: &'a mut [Vec<f64>],
     todo: usize,
 }

@@ -2,6 +2,8 @@
 //! Every target runs from several random starts at once; a trial is one full pass over the
 //! target with inference on, and the next trial goes on from the cause the last one reached.
 
+use std::ops::Range;
+
 use serde::{Deserialize, Serialize};
 
 use crate::data::dataset::{check_trajectories, time_major};
@@ -145,7 +147,7 @@ impl RecallSettings {
 }
 
 /// One start on one target, as it stands.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
     pub target: usize,
     pub start: usize,
@@ -159,11 +161,15 @@ pub struct RunReport {
     pub error: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// A recall's readout (also read back: the page's workers hand their parts' reports over to
+/// be merged).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RecallReport {
     pub letters: Vec<String>,
+    /// The settings the recall ran with (its parts must share them to merge).
+    pub settings: RecallSettings,
     pub trials: usize,
-    /// Run `start * targets + target`.
+    /// In order of start, then target: run `start * targets + target` of a whole recall.
     pub runs: Vec<RunReport>,
     /// Per target, the start whose cause regenerates the target best.
     pub best_start: Vec<usize>,
@@ -191,6 +197,86 @@ pub struct Score {
 }
 
 impl RecallReport {
+    /// The report of these runs (in any order; each (target, start) at most once): the runs
+    /// in order, then per target its best start, that start's label and the recognition
+    /// (`recognise`). Every report, whole, partial or merged, is made here.
+    pub fn from_runs(
+        letters: Vec<String>,
+        trials: usize,
+        n_targets: usize,
+        mut runs: Vec<RunReport>,
+        settings: RecallSettings,
+    ) -> RecallReport {
+        runs.sort_by_key(|r| (r.start, r.target));
+        // The lowest regeneration error wins; the first (lowest) start on a tie.
+        let best: Vec<Option<&RunReport>> = (0..n_targets)
+            .map(|target| {
+                runs.iter()
+                    .filter(|r| r.target == target)
+                    .min_by(|a, b| a.error.total_cmp(&b.error))
+            })
+            .collect();
+        let best_start: Vec<usize> = best.iter().map(|r| r.map_or(0, |r| r.start)).collect();
+        let predictions = best
+            .iter()
+            .map(|r| r.map(|r| r.label.clone()).unwrap_or_default())
+            .collect();
+        let Recognition {
+            match_errors,
+            recognised,
+            beliefs,
+        } = recognise(&runs, &best_start, letters.len(), &settings);
+        RecallReport {
+            letters,
+            settings,
+            trials,
+            runs,
+            best_start,
+            predictions,
+            match_errors,
+            recognised,
+            beliefs,
+        }
+    }
+
+    /// One report from the reports of parts of a recall (see [`Recall::part`]): equal to the
+    /// report of the recall run whole, however its starts were split.
+    pub fn merge(parts: Vec<RecallReport>) -> Result<RecallReport, String> {
+        let Some(first) = parts.first() else {
+            return Err("there are no parts of a recall to merge".into());
+        };
+        let (letters, settings, trials, n_targets) = (
+            first.letters.clone(),
+            first.settings.clone(),
+            first.trials,
+            first.best_start.len(),
+        );
+        if parts.iter().any(|p| {
+            p.letters != letters
+                || p.settings != settings
+                || p.trials != trials
+                || p.best_start.len() != n_targets
+        }) {
+            return Err(
+                "the parts to merge are not of one recall: their letters, settings, trials or \
+                 targets differ"
+                    .into(),
+            );
+        }
+        let runs: Vec<RunReport> = parts.into_iter().flat_map(|p| p.runs).collect();
+        let mut seen: Vec<(usize, usize)> = runs.iter().map(|r| (r.start, r.target)).collect();
+        seen.sort_unstable();
+        if let Some(pair) = seen.windows(2).find(|pair| pair[0] == pair[1]) {
+            let (start, target) = pair[0];
+            return Err(format!(
+                "the parts to merge overlap: start {start} of target {target} is in two of them"
+            ));
+        }
+        Ok(RecallReport::from_runs(
+            letters, trials, n_targets, runs, settings,
+        ))
+    }
+
     /// Scores the answers against `labels` (one per target, None where unknown).
     pub fn score(&self, labels: &[Option<String>]) -> Score {
         let share = |pairs: &mut dyn Iterator<Item = (&Option<String>, &String)>| {
@@ -219,50 +305,106 @@ impl RecallReport {
     }
 }
 
+/// `starts` starts cut into at most `parts` contiguous ranges whose sizes differ by at most
+/// one, larger first: how the CLI's threads share a recall (any cut gives the same answer).
+pub fn split_starts(starts: usize, parts: usize) -> Vec<Range<usize>> {
+    let parts = parts.clamp(1, starts.max(1));
+    let (size, larger) = (starts / parts, starts % parts);
+    let mut next = 0;
+    (0..parts)
+        .map(|k| {
+            let len = size + usize::from(k < larger);
+            next += len;
+            next - len..next
+        })
+        .filter(|range| !range.is_empty())
+        .collect()
+}
+
 pub struct Recall {
     model: Model,
     settings: RecallSettings,
     n_targets: usize,
+    /// The starts this recall runs (all of the settings' starts, or a part of them).
+    starts: Range<usize>,
     steps: usize,
     /// The hidden states and causes of every run, in the precision of the settings.
     runs: Runs,
     /// Per run, the cause at the start and after every trial, flattened (n_c numbers a point).
     paths: Vec<Vec<f64>>,
     trials_done: usize,
-    noise: Noise,
+    /// Per run, its own random stream (see [`Noise::for_run`]).
+    noise: Vec<Noise>,
 }
 
 impl Recall {
-    /// Starts every run from c ~ N(0, I), drawn from `seed`.
+    /// Starts every run (target t, start s) from c ~ N(0, I), drawn from the run's own stream
+    /// of `seed` (which then gives its trials' noise too).
     pub fn new(
         model: &Model,
         targets: &[Vec<[f64; 2]>],
         settings: &RecallSettings,
         seed: u64,
     ) -> Result<Recall, String> {
+        Recall::part(model, targets, settings, seed, 0..settings.starts)
+    }
+
+    /// The runs of starts `starts` (a range within the settings' starts) of every target: a
+    /// part of the recall [`Recall::new`] makes, with the very same paths for those runs.
+    /// Parts run anywhere (threads, workers) and their reports merge into the whole's
+    /// ([`RecallReport::merge`]).
+    pub fn part(
+        model: &Model,
+        targets: &[Vec<[f64; 2]>],
+        settings: &RecallSettings,
+        seed: u64,
+        starts: Range<usize>,
+    ) -> Result<Recall, String> {
         settings.check()?;
         check_trajectories(targets, ("target", "targets"))?;
+        if starts.is_empty() || starts.end > settings.starts {
+            return Err(format!(
+                "a part of a recall must be some of its {} starts, not starts {} to {}",
+                settings.starts,
+                starts.start,
+                starts.end.saturating_sub(1)
+            ));
+        }
         let n_c = model.network.dims.n_c;
-        let batch = settings.starts * targets.len();
-        let mut noise = Noise::new(seed);
-        // Column by column: run j draws its n_c numbers in turn (torch.randn(B, n_c)).
-        let c = Mat::from_fn(n_c, batch, |_, _| noise.normal());
+        let n_targets = targets.len();
+        // Column j is run (target j % targets, start starts.start + j / targets).
+        let mut noise: Vec<Noise> = starts
+            .clone()
+            .flat_map(|start| (0..n_targets).map(move |target| Noise::for_run(seed, target, start)))
+            .collect();
+        let mut c = Mat::zeros(n_c, noise.len());
+        for (mut column, stream) in c.column_iter_mut().zip(&mut noise) {
+            for value in column.iter_mut() {
+                *value = stream.normal();
+            }
+        }
         let paths = c
             .column_iter()
             .map(|col| col.iter().copied().collect())
             .collect();
-        let steps = time_major(targets, settings.starts);
+        let steps = time_major(targets, starts.len());
         let runs = Runs::new(settings.precision, &model.network, &steps, &c);
         Ok(Recall {
             model: model.clone(),
             settings: settings.clone(),
-            n_targets: targets.len(),
+            n_targets,
+            starts,
             steps: steps.len(),
             runs,
             paths,
             trials_done: 0,
             noise,
         })
+    }
+
+    /// The starts this recall runs.
+    pub fn starts(&self) -> Range<usize> {
+        self.starts.clone()
     }
 
     pub fn trials_done(&self) -> usize {
@@ -352,7 +494,7 @@ impl Recall {
                 }
                 RunReport {
                     target: run % self.n_targets,
-                    start: run / self.n_targets,
+                    start: self.starts.start + run / self.n_targets,
                     memory,
                     label: self.model.labels[memory].clone(),
                     cause,
@@ -361,37 +503,13 @@ impl Recall {
                 }
             })
             .collect();
-        let best_start: Vec<usize> = (0..self.n_targets)
-            .map(|target| {
-                (0..self.settings.starts)
-                    .min_by(|&a, &b| {
-                        let ea = runs[a * self.n_targets + target].error;
-                        let eb = runs[b * self.n_targets + target].error;
-                        ea.total_cmp(&eb)
-                    })
-                    .unwrap_or(0)
-            })
-            .collect();
-        let predictions = best_start
-            .iter()
-            .enumerate()
-            .map(|(target, &start)| runs[start * self.n_targets + target].label.clone())
-            .collect();
-        let Recognition {
-            match_errors,
-            recognised,
-            beliefs,
-        } = recognise(&runs, &best_start, letters.len(), &self.settings);
-        RecallReport {
+        RecallReport::from_runs(
             letters,
-            trials: self.trials_done,
+            self.trials_done,
+            self.n_targets,
             runs,
-            best_start,
-            predictions,
-            match_errors,
-            recognised,
-            beliefs,
-        }
+            self.settings.clone(),
+        )
     }
 }
 
@@ -403,7 +521,6 @@ pub fn generate(model: &Model, causes: &Mat, steps: usize) -> Vec<Vec<[f64; 2]>>
     let mut state = net.start(causes.clone());
     let mut buf = StepBuffers::new(net.dims, batch);
     let no_target = Mat::zeros(net.dims.n_x, batch);
-    let mut unused = Noise::new(0);
     let mut trajectories = vec![Vec::with_capacity(steps); batch];
     for _ in 0..steps {
         step(
@@ -412,7 +529,7 @@ pub fn generate(model: &Model, causes: &Mat, steps: usize) -> Vec<Vec<[f64; 2]>>
             &no_target,
             &Rates::default(),
             None,
-            &mut unused,
+            &mut [],
             &mut buf,
         );
         for (trajectory, x) in trajectories.iter_mut().zip(buf.x_pred.column_iter()) {

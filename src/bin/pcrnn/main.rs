@@ -13,6 +13,8 @@ mod retrieve;
 #[cfg(not(target_arch = "wasm32"))]
 mod simulate;
 #[cfg(not(target_arch = "wasm32"))]
+mod threads;
+#[cfg(not(target_arch = "wasm32"))]
 mod train;
 #[cfg(not(target_arch = "wasm32"))]
 mod tune;

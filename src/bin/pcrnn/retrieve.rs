@@ -8,9 +8,10 @@ use pcrnn::data::formats::{parse_data_set, parse_model, parse_strokes};
 use pcrnn::data::stroke::to_frame;
 use pcrnn::kernels::real::Precision;
 use pcrnn::model::prior::PriorForm;
-use pcrnn::model::retrieve::{MAX_STARTS, MAX_TRIALS, Recall, RecallReport, Score};
+use pcrnn::model::retrieve::{MAX_STARTS, MAX_TRIALS, RecallReport, Score};
 
 use crate::progress::{bar, read_text};
+use crate::threads::{self, Threads};
 
 #[derive(Args)]
 #[command(group(ArgGroup::new("targets").required(true).args(["data", "strokes"])))]
@@ -45,6 +46,8 @@ pub struct RetrieveArgs {
     /// Print one JSON object as the last line, and no progress bar.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    threads: Threads,
 }
 
 pub fn run(args: &RetrieveArgs) -> Result<(), String> {
@@ -68,14 +71,17 @@ pub fn run(args: &RetrieveArgs) -> Result<(), String> {
         settings.precision = precision;
     }
 
-    let mut recall = Recall::new(&model, &targets, &settings, args.seed)?;
-    let progress = bar(settings.trials as u64, args.json, "recalling");
+    // The bar counts trials of one start; each thread's part adds its own.
+    let progress = bar(
+        (settings.trials * settings.starts) as u64,
+        args.json,
+        "recalling",
+    );
     let started = Instant::now();
-    while !recall.done() {
-        let done = recall.advance(10);
-        progress.set_position(done as u64);
-    }
-    let report = recall.report();
+    let on_progress = |n: usize| progress.inc(n as u64);
+    let report = args
+        .threads
+        .run(|| threads::recall(&model, &targets, &settings, args.seed, &on_progress))??;
     let seconds = started.elapsed().as_secs_f64();
     progress.finish_and_clear();
     // Drawn strokes: the JSON report also gives them as mapped into the model's frame, so the

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use clap::Args;
 use pcrnn::data::formats::{model_to_json, parse_data_set};
+use pcrnn::kernels::real::Precision;
 use pcrnn::model::adam::AdamConfig;
 use pcrnn::model::retrieve::RecallSettings;
 use pcrnn::model::train::{DEFAULT_ITERATIONS, MAX_ITERATIONS, TrainConfig, Trainer};
@@ -38,6 +39,9 @@ pub struct TrainArgs {
     /// Also write the loss of every iteration, {"losses": [...]}, for `pcrnn figures --losses`.
     #[arg(long)]
     losses: Option<PathBuf>,
+    /// The number type of training: f64 (the default here) or f32 (the page's arithmetic).
+    #[arg(long, value_enum, default_value = "f64")]
+    precision: Precision,
     /// Print one JSON object as the last line, and no progress bar.
     #[arg(long)]
     json: bool,
@@ -52,6 +56,7 @@ pub fn run(args: &TrainArgs) -> Result<(), String> {
     let config = TrainConfig {
         n_h: args.n_h,
         seed: args.seed,
+        precision: args.precision,
         adam: AdamConfig {
             lr: args.lr,
             ..AdamConfig::default()
@@ -97,6 +102,7 @@ pub fn run(args: &TrainArgs) -> Result<(), String> {
             "seconds": seconds,
             "sequences": data.len(),
             "seed": args.seed,
+            "precision": args.precision,
             "out": args.out.display().to_string(),
         });
         println!("{report}");

@@ -26,10 +26,12 @@ use pcrnn::data::stroke::{Frame, to_frame};
 use pcrnn::kernels::noise::Noise;
 use pcrnn::model::Model;
 use pcrnn::model::prior::PriorForm;
-use pcrnn::model::retrieve::{MAX_TRIALS, Recall, RecallSettings};
+use pcrnn::model::retrieve::{MAX_TRIALS, RecallSettings};
 use pcrnn::model::train::{TrainConfig, Trainer};
+use rayon::prelude::*;
 
 use crate::progress::read_text;
+use crate::threads::{self, Threads};
 
 #[derive(Args)]
 pub struct TuneArgs {
@@ -76,6 +78,8 @@ pub struct TuneArgs {
     /// Trials per start (fixed during the search).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=MAX_TRIALS as u64))]
     trials: u64,
+    #[command(flatten)]
+    threads: Threads,
 }
 
 /// What a candidate scored: shares recalled best of starts and per start.
@@ -110,6 +114,10 @@ struct Targets {
 }
 
 pub fn run(args: &TuneArgs) -> Result<(), String> {
+    args.threads.run(|| tune(args))?
+}
+
+fn tune(args: &TuneArgs) -> Result<(), String> {
     let started = Instant::now();
     let letters = parse_data_set(&read_text(&args.data)?)?;
     let frame = letters
@@ -143,7 +151,7 @@ pub fn run(args: &TuneArgs) -> Result<(), String> {
         ..chosen.settings.clone()
     };
     let finals = [chosen.settings.clone(), base.clone(), seed_prior];
-    let scores = in_pairs(&finals, |s| evaluate(&model, &heldout, s, args.recall_seed))?;
+    let scores = in_parallel(&finals, |s| evaluate(&model, &heldout, s, args.recall_seed))?;
     for (name, score) in ["chosen", "seed's", "chosen, seed prior"]
         .iter()
         .zip(&scores)
@@ -246,45 +254,29 @@ fn drawings(
     Ok(targets)
 }
 
-/// Recall every target with `settings` and score the answers against the labels.
+/// Recall every target with `settings` (its starts split over the threads) and score the
+/// answers against the labels.
 fn evaluate(
     model: &Model,
     targets: &Targets,
     settings: &RecallSettings,
     seed: u64,
 ) -> Result<Score, String> {
-    let mut recall = Recall::new(model, &targets.trajectories, settings, seed)?;
-    recall.advance(settings.trials);
+    let report = threads::recall(model, &targets.trajectories, settings, seed, &|_| ())?;
     let labels: Vec<Option<String>> = targets.labels.iter().cloned().map(Some).collect();
-    let score = recall.report().score(&labels);
+    let score = report.score(&labels);
     Ok(Score {
         best_of_starts: score.best_of_starts.unwrap_or(0.0),
         per_start: score.per_start.unwrap_or(0.0),
     })
 }
 
-/// Maps `f` over `items` two at a time, each on its own thread (the machine has two cores).
-fn in_pairs<T: Sync, R: Send>(
+/// Maps `f` over `items` on the threads (each candidate's recall splits further), in order.
+fn in_parallel<T: Sync, R: Send>(
     items: &[T],
     f: impl Fn(&T) -> Result<R, String> + Sync,
 ) -> Result<Vec<R>, String> {
-    let mut out = Vec::with_capacity(items.len());
-    for pair in items.chunks(2) {
-        let results: Vec<Result<R, String>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = pair.iter().map(|item| scope.spawn(|| f(item))).collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err("a search thread failed".into()))
-                })
-                .collect()
-        });
-        for r in results {
-            out.push(r?);
-        }
-    }
-    Ok(out)
+    items.par_iter().map(&f).collect()
 }
 
 fn show(score: &Score) -> String {
@@ -303,7 +295,7 @@ fn search(
     args: &TuneArgs,
 ) -> Result<Candidate, String> {
     let score_all = |batch: Vec<RecallSettings>| -> Result<Vec<Candidate>, String> {
-        let scores = in_pairs(&batch, |s| evaluate(model, tuning, s, args.recall_seed))?;
+        let scores = in_parallel(&batch, |s| evaluate(model, tuning, s, args.recall_seed))?;
         let scored: Vec<Candidate> = batch
             .into_iter()
             .zip(scores)
