@@ -38,7 +38,7 @@ async function onePage(env, starts, pool, r) {
     const { state, ms } = await recallDrawn(page, set.trajectories[(r + 4 * i) % set.trajectories.length]);
     if (state !== 'done') throw new Error(`a recall in the page ended ${state}`);
     times.push(Number(ms));
-    workers.push(await page.evaluate(() => window.pcrnnTest.recall().workers));
+    workers.push(await page.evaluate(() => window.pcrnnTest.recallWorkers()));
   }
   await context.close();
   return { times, workers };

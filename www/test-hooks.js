@@ -5,8 +5,9 @@
 // - `memory()` resolves to the size of the wasm memory in bytes;
 // - `recall()` is the last recall as the page holds it: what was asked (a training letter or
 //   the pointer samples the pad recorded), the settings and seed sent, the target in the
-//   model's frame, every start's path, how many trials the map shows of the total, the
-//   report and how many workers computed it;
+//   model's frame, every start's path, how many trials the map shows of the total, and the
+//   report; `recallWorkers()` how many workers computed it (1: the engine alone; more: its
+//   pool of recall workers, which gives the same answer);
 // - `training()` is the training run as the page holds it: its state, iteration and losses.
 // Both return copies (plain JSON), so a test compares values, not live objects.
 import { ToWorker, FromWorker } from './protocol.js';
@@ -35,7 +36,10 @@ export function installTestHooks(currentWorker, currentState) {
     recall() {
       const r = currentState().recall;
       if (!r) return null;
-      return copy({ state: r.phase, source: r.source, settings: r.settings, seed: r.seed, target: r.target, paths: r.paths, shown: r.shown, total: r.total, report: r.report, workers: r.workers });
+      return copy({ state: r.phase, source: r.source, settings: r.settings, seed: r.seed, target: r.target, paths: r.paths, shown: r.shown, total: r.total, report: r.report });
+    },
+    recallWorkers() {
+      return currentState().recall?.workers ?? null;
     },
     training() {
       const t = currentState().train;
