@@ -114,8 +114,15 @@ export async function drawTrajectory(page, trajectory, { fill = 0.6, pad: select
 export async function ensureModel(page) {
   const source = await page.locator('#model-source').innerText();
   if (source === 'pretrained') return;
-  await page.click('button#train');
+  await trainFromScratch(page);
   await page.waitForSelector('[data-testid="train-status"][data-state="done"]', { timeout: 180_000 });
+}
+
+/** Presses "Train from scratch", and says yes when the page asks before replacing a model it did
+ * not train itself (the pretrained one). */
+export async function trainFromScratch(page, button = 'button#train') {
+  await page.click(button);
+  if (await page.locator('dialog#ask[open]').count()) await page.click('#ask-yes');
 }
 
 /** The `pcrnn` command line, for the tests that hand the page's output to the CLI: the binary

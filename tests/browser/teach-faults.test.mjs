@@ -34,7 +34,7 @@ test('a damaged taught set kept in the browser gets a message and is left alone'
     initArg: [STORAGE_KEY, damaged],
   });
   await error(page).waitFor({ state: 'visible' });
-  assert.match(await page.locator('#error-text').innerText(), /The taught set kept in this browser could not be used: .*not valid/);
+  assert.match(await page.locator('[data-testid="error"] .error-body').innerText(), /The taught set kept in this browser could not be used.*\s+.*not valid/);
   assert.equal(await count(page), '0');
   assert.equal(await page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY), damaged, 'left as it was');
   await recallsALetter(page);
@@ -71,7 +71,7 @@ test('files over the size limits are refused before reading, and nothing changes
   const big = Buffer.alloc(5 * 1024 * 1024 + 1, 0x20);
   await page.setInputFiles('input#teach-import', { name: 'big-set.json', mimeType: 'application/json', buffer: big });
   await error(page).waitFor({ state: 'visible' });
-  assert.match(await page.locator('#error-text').innerText(), /That file is over 5 MB, the most a taught set may be\./);
+  assert.match(await page.locator('[data-testid="error"] .error-body').innerText(), /That file is over 5 MB, the most a taught set may be\./);
   assert.equal(await count(page), '0');
   await page.click('#error-close');
 
@@ -79,7 +79,7 @@ test('files over the size limits are refused before reading, and nothing changes
   const huge = Buffer.alloc(33 * 1024 * 1024, 0x20);
   await page.setInputFiles('#upload-model', { name: 'huge-model.json', mimeType: 'application/json', buffer: huge });
   await error(page).waitFor({ state: 'visible' });
-  assert.match(await page.locator('#error-text').innerText(), /That file is 33 MB; a model file is at most 32 MB\./);
+  assert.match(await page.locator('[data-testid="error"] .error-body').innerText(), /That file is 33 MB; a model file is at most 32 MB\./);
   assert.equal(await page.locator('#model-source').innerText(), 'pretrained', 'the model stays');
   await recallsALetter(page);
   assert.deepEqual(log.errors, []);
@@ -102,7 +102,7 @@ test('the engine restarting while the taught model is current restores the taugh
 
   await page.evaluate(() => window.pcrnnTest.panic('test fault with a taught model'));
   await page.waitForFunction(() => document.querySelector('#model-source').textContent === 'restored', null, { timeout: 60_000 });
-  assert.match(await page.locator('#error-text').innerText(), /test fault with a taught model .*restarted with the last good model/);
+  assert.match(await page.locator('[data-testid="error"] .error-body').innerText(), /restarted with the last good model.*\s+.*test fault with a taught model/);
   assert.equal(await page.locator('#loss-value').innerText(), trainedLoss, 'the taught model, not the shipped one');
   // It recalls among the taught labels.
   await drawUnitStroke(page, 'canvas#draw-pad', digitStroke('2', rand));

@@ -2,7 +2,7 @@
 // Nothing here depends on the machine's speed: every wait is on a state or an event.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAll, openPage, screenshot } from './harness.mjs';
+import { startAll, openPage, screenshot, trainFromScratch } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -19,7 +19,7 @@ test('training from scratch makes the loss fall, and the page stays responsive',
   // A run far longer than the test lets it go (paused below), so it is still running however
   // fast the machine is.
   const { page, context, log } = await openPage(env, { hash: '#iterations=1000000' });
-  await page.click('button#train');
+  await trainFromScratch(page);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-status"]').dataset.iteration) >= 1);
   const first = await status(page);
   assert.equal(first.state, 'running');
@@ -72,7 +72,7 @@ test('training from scratch makes the loss fall, and the page stays responsive',
 
 test('Step trains exactly one iteration; Reset goes back to zero', async () => {
   const { page, context, log } = await openPage(env);
-  await page.click('#reset');
+  await trainFromScratch(page, '#reset');
   await page.waitForFunction(() => document.querySelector('[data-testid="train-status"]').dataset.iteration === '0');
   await page.click('#step');
   await page.waitForFunction(() => document.querySelector('[data-testid="train-status"]').dataset.iteration === '1');
