@@ -612,8 +612,36 @@ function update() {
   }
 }
 
+// ---- the phone's mini-map ------------------------------------------------------------------------
+
+const phone = window.matchMedia('(max-width: 700px)');
+const MINI_MAP_PX = 132;
+const MINI_MAP_GAP = 8;
+
+/** While a recall runs on a phone, a small map floats where it covers nothing: above the pad, or
+ * below it, whichever has room; not at all when the map itself is in view. */
+function placeMiniMap() {
+  const mini = $('#mini-map');
+  const showing = phone.matches && state.recall !== NO_RECALL && state.recall.phase !== 'cancelled';
+  let top = null;
+  if (showing) {
+    const view = window.innerHeight;
+    const map = $('#map').getBoundingClientRect();
+    const mapInView = map.top >= 0 && map.bottom <= view;
+    const pad = $('#draw-pad').getBoundingClientRect();
+    const need = MINI_MAP_PX + 2 * MINI_MAP_GAP;
+    if (!mapInView && pad.top >= need) top = pad.top - MINI_MAP_PX - MINI_MAP_GAP;
+    else if (!mapInView && view - pad.bottom >= need) top = Math.max(pad.bottom, 0) + MINI_MAP_GAP;
+    if (top != null && pad.bottom < 0) top = MINI_MAP_GAP; // the pad is scrolled away: nothing to cover
+  }
+  setProp(mini, 'hidden', top == null);
+  if (top != null) setProp(mini.style, 'top', `${Math.round(top)}px`);
+}
+window.addEventListener('scroll', () => state.recall !== NO_RECALL && update(), { passive: true });
+
 function frame(now) {
   state.frameRequested = false;
+  placeMiniMap();
   const rec = state.recall;
   if (recallUnderWay(rec)) {
     // Unfold the paths on a log-time scale: early trials (where c moves most) get most of the

@@ -46,8 +46,9 @@ export async function startAll() {
 
 /** A new page that records console errors, page errors and every request URL; `init` (a
  * function, and its argument) runs in the page before its own scripts. */
-export async function openPage(env, { viewport = { width: 1280, height: 900 }, query = '', hash = '', reducedMotion = 'no-preference', init = null, initArg } = {}) {
-  const context = await env.browser.newContext({ viewport, reducedMotion });
+export async function openPage(env, { viewport = { width: 1280, height: 900 }, query = '', hash = '', reducedMotion = 'no-preference', init = null, initArg, touch = false } = {}) {
+  // `touch`: a phone or tablet (touch events, a coarse pointer, the mobile viewport).
+  const context = await env.browser.newContext({ viewport, reducedMotion, ...(touch ? { hasTouch: true, isMobile: true } : {}) });
   if (init) await context.addInitScript(init, initArg);
   const page = await context.newPage();
   const log = { errors: [], requests: [] };
@@ -108,6 +109,49 @@ export async function drawTrajectory(page, trajectory, { fill = 0.6, pad: select
     await page.mouse.move(x, y);
   }
   await page.mouse.up();
+}
+
+/** Draws `strokes` (lists of [x, y] as fractions of the pad, y down) on a pad, with the mouse or,
+ * with `touch`, a finger (Chromium's touch input, which the page sees as touch pointer events).
+ * The strokes follow each other at once, as a hand lifting the pen between them. */
+export async function drawStrokes(page, strokes, { touch = false, pad: selector = 'canvas#draw-pad' } = {}) {
+  await page.locator(selector).scrollIntoViewIfNeeded();
+  const box = await page.locator(selector).boundingBox();
+  const at = ([fx, fy]) => ({ x: box.x + fx * box.width, y: box.y + fy * box.height });
+  if (!touch) {
+    for (const stroke of strokes) {
+      const p0 = at(stroke[0]);
+      await page.mouse.move(p0.x, p0.y);
+      await page.mouse.down();
+      for (const p of stroke.slice(1)) {
+        const q = at(p);
+        await page.mouse.move(q.x, q.y);
+      }
+      await page.mouse.up();
+    }
+    return;
+  }
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    for (const stroke of strokes) {
+      const points = stroke.map(at);
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [points[0]] });
+      for (const p of points.slice(1)) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [p] });
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    }
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** A training letter (model frame, y up) as one stroke in pad fractions, fitted into the middle. */
+export function letterStroke(trajectory, fill = 0.6) {
+  const xs = trajectory.map((p) => p[0]);
+  const ys = trajectory.map((p) => p[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  // The pad is 4:3: a unit of x is 3/4 of a unit of y in pad fractions.
+  const s = Math.min(fill / ((x1 - x0) * 0.75 || 1), fill / (y1 - y0 || 1));
+  return trajectory.map(([x, y]) => [0.5 + (x - (x0 + x1) / 2) * s * 0.75, 0.5 - (y - (y0 + y1) / 2) * s]);
 }
 
 /** Waits for a model: the pretrained one, or (if the page has none) one trained in the page. */

@@ -147,6 +147,11 @@ export function createMapPanel(canvas, { compact = false } = {}) {
       ctx.stroke();
     }
     ctx.restore();
+    // The small copy also shows the answer once it is revealed: the result may be out of view.
+    if (compact && rec.phase === 'done' && rec.report) {
+      const known = rec.report.recognised[0];
+      text(ctx, known ? rec.report.predictions[0] : '?', ox + 6, oy + 26, { size: 24, weight: '600', color: known ? COLORS.accent : '#c0392b' });
+    }
     if (!model) {
       const msg = state.ready ? 'No model yet: press ▶ to train one.' : 'Loading the network…';
       text(ctx, msg, ox + side / 2, oy + side / 2, { color: COLORS.muted, align: 'center', baseline: 'middle' });
