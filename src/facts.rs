@@ -51,6 +51,8 @@ pub struct Ranges {
     pub sigma_r: Range,
     pub trials: Range,
     pub starts: Range,
+    pub match_threshold: Range,
+    pub match_width: Range,
     pub iterations: Range,
     pub lr: Range,
     pub seed: Range,
@@ -106,6 +108,8 @@ pub fn facts() -> Facts {
             sigma_r: rate,
             trials: count(MAX_TRIALS),
             starts: count(MAX_STARTS),
+            match_threshold: positive(Some(MAX_RATE)),
+            match_width: positive(Some(MAX_RATE)),
             iterations: count(MAX_ITERATIONS),
             lr: positive(None),
             // The page's seed reaches the engine as a u32 (the wasm recall's seed).
@@ -199,6 +203,8 @@ mod tests {
             ("sigma_r", &ranges.sigma_r),
             ("trials", &ranges.trials),
             ("starts", &ranges.starts),
+            ("match_threshold", &ranges.match_threshold),
+            ("match_width", &ranges.match_width),
         ];
         for (key, range) in recall {
             for (value, admitted) in edges(range) {
@@ -223,7 +229,7 @@ mod tests {
         let facts = facts();
         let json = serde_json::to_value(&facts).unwrap();
         let ranges = json["ranges"].as_object().unwrap();
-        assert_eq!(ranges.len(), 10);
+        assert_eq!(ranges.len(), 12);
         for (key, range) in ranges {
             let default = json["recall"]
                 .get(key)

@@ -209,12 +209,12 @@ fn check_letter(letter: &[[f64; 2]]) -> Result<(), String> {
 
 /// A uniform number in (0, 1]. `Noise` gives normals; the angle of a pair of independent
 /// standard normals is uniform on the circle, so it turns two of them into one uniform.
-fn uniform(noise: &mut Noise) -> f64 {
+pub(crate) fn uniform(noise: &mut Noise) -> f64 {
     let (a, b) = (noise.normal(), noise.normal());
     b.atan2(a) / TAU + 0.5
 }
 
-fn between(noise: &mut Noise, [lo, hi]: [f64; 2]) -> f64 {
+pub(crate) fn between(noise: &mut Noise, [lo, hi]: [f64; 2]) -> f64 {
     lo + (hi - lo) * uniform(noise)
 }
 

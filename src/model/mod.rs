@@ -6,6 +6,7 @@
 //! - [`adam`]      Adam with PyTorch's coupled weight decay
 //! - [`train`]     training: iterations of BPTT and Adam, divergence handling
 //! - [`retrieve`]  memory retrieval: trials, paths, readout, best of starts
+//! - [`recognition`] whether a recalled target is a learned letter at all, and the belief
 //!
 //! [`Model`] is a trained model: the network, its memories (one learned cause per trained
 //! sequence, with its label), the frame its letters live in, and the recall settings that go
@@ -15,6 +16,7 @@ pub mod adam;
 pub mod equations;
 pub mod network;
 pub mod prior;
+pub mod recognition;
 pub mod retrieve;
 pub mod train;
 

@@ -12,6 +12,7 @@ use crate::kernels::trials::Runs;
 use crate::model::Model;
 use crate::model::network::{Mat, Rates};
 use crate::model::prior::{MixturePrior, PriorForm};
+use crate::model::recognition::{Recognition, recognise};
 
 /// The retrieval settings; the defaults are the seed's (found there by a hyper-parameter search).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -25,6 +26,12 @@ pub struct RecallSettings {
     pub trials: usize,
     pub starts: usize,
     pub prior: PriorForm,
+    /// The largest match error (the best start's mean distance between the target and what its
+    /// cause writes) at which a target is recognised as a learned letter (recognition.rs).
+    pub match_threshold: f64,
+    /// How sharply the belief that a target is a learned letter falls around the threshold:
+    /// the width of the logistic in the match error.
+    pub match_width: f64,
     /// The number type of the trials; not part of a model file or of the page's settings.
     #[serde(skip)]
     pub precision: Precision,
@@ -41,10 +48,17 @@ impl Default for RecallSettings {
             trials: 1000,
             starts: 4,
             prior: PriorForm::Exact,
+            match_threshold: MATCH_THRESHOLD,
+            match_width: MATCH_WIDTH,
             precision: Precision::default(),
         }
     }
 }
+
+/// The match threshold and width calibrated on the shipped model (docs/tuning.md, "Knowing when
+/// it does not know"); files written before the settings had them take these.
+pub const MATCH_THRESHOLD: f64 = 0.4;
+pub const MATCH_WIDTH: f64 = 0.036;
 
 pub const MAX_TRIALS: usize = 100_000;
 pub const MAX_STARTS: usize = 64;
@@ -71,6 +85,17 @@ impl RecallSettings {
                 "sigma_c must be a positive number up to {MAX_RATE}, not {}",
                 self.sigma_c
             ));
+        }
+        let positive = [
+            ("match_threshold", self.match_threshold),
+            ("match_width", self.match_width),
+        ];
+        for (name, value) in positive {
+            if !(value.is_finite() && value > 0.0 && value <= MAX_RATE) {
+                return Err(format!(
+                    "{name} must be a positive number up to {MAX_RATE}, not {value}"
+                ));
+            }
         }
         if !(1..=MAX_TRIALS).contains(&self.trials) {
             return Err(format!(
@@ -144,6 +169,13 @@ pub struct RecallReport {
     pub best_start: Vec<usize>,
     /// Per target, the label of its best start.
     pub predictions: Vec<String>,
+    /// Per target, its best start's error: how well what it imagines matches the target.
+    pub match_errors: Vec<f64>,
+    /// Per target, whether its match error is within the settings' threshold: when not, the
+    /// answer is "none of the letters I have learned" rather than its prediction.
+    pub recognised: Vec<bool>,
+    /// Per target, a belief over `letters` and then "none of the letters I know", summing to 1.
+    pub beliefs: Vec<Vec<f64>>,
 }
 
 /// How well a recall's answers match the targets' labels (unlabelled targets are not counted).
@@ -345,12 +377,20 @@ impl Recall {
             .enumerate()
             .map(|(target, &start)| runs[start * self.n_targets + target].label.clone())
             .collect();
+        let Recognition {
+            match_errors,
+            recognised,
+            beliefs,
+        } = recognise(&runs, &best_start, letters.len(), &self.settings);
         RecallReport {
             letters,
             trials: self.trials_done,
             runs,
             best_start,
             predictions,
+            match_errors,
+            recognised,
+            beliefs,
         }
     }
 }

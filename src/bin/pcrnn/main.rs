@@ -1,6 +1,8 @@
 //! `pcrnn`: train, recall and measure from the terminal (docs/design.md §6). Native only.
 
 #[cfg(not(target_arch = "wasm32"))]
+mod calibrate;
+#[cfg(not(target_arch = "wasm32"))]
 mod progress;
 #[cfg(not(target_arch = "wasm32"))]
 mod retrieve;
@@ -37,6 +39,8 @@ enum Command {
     Simulate(simulate::SimulateArgs),
     /// Search the recall settings that best recall simulated drawings; report on held-out ones.
     Tune(tune::TuneArgs),
+    /// Measure how well recall matches drawn copies, other fonts and junk: the recognition threshold.
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -70,6 +74,7 @@ fn main() {
         Command::Retrieve(args) => retrieve::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Tune(args) => tune::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args),
     };
     if let Err(message) = outcome {
         eprintln!("error: {message}");

@@ -81,7 +81,14 @@ pub fn run(args: &RetrieveArgs) -> Result<(), String> {
     // Drawn strokes: the JSON report also gives them as mapped into the model's frame, so the
     // page's mapping can be compared with this one (tests/browser/parity.test.mjs).
     let mapped = args.strokes.is_some().then_some(&targets[..]);
-    print_report(&report, &labels, mapped, seconds, args.json);
+    print_report(
+        &report,
+        &labels,
+        mapped,
+        seconds,
+        settings.match_threshold,
+        args.json,
+    );
     Ok(())
 }
 
@@ -112,6 +119,7 @@ fn print_report(
     labels: &[Option<String>],
     mapped: Option<&[Trajectory]>,
     seconds: f64,
+    report_threshold: f64,
     json: bool,
 ) {
     let Score {
@@ -130,6 +138,11 @@ fn print_report(
             "predictions": report.predictions,
             "labels": labels,
             "confusions": confused,
+            "match_errors": report.match_errors,
+            "recognised": report.recognised,
+            "beliefs": report.beliefs,
+            "letters": report.letters,
+            "not_recognised": report.recognised.iter().filter(|r| !**r).count(),
         });
         if let Some(mapped) = mapped {
             out["mapped"] = serde_json::json!(mapped);
@@ -146,9 +159,15 @@ fn print_report(
             .map(|r| r.label.as_str())
             .collect();
         let mark = if truth == prediction { "" } else { "  ✗" };
+        let matched = if report.recognised[target] {
+            ""
+        } else {
+            ", not recognised"
+        };
         println!(
-            "target {target:>3} ({truth}): recalled {prediction}  (starts: {}){mark}",
-            starts.join(" ")
+            "target {target:>3} ({truth}): recalled {prediction}  (starts: {}; match {:.3}{matched}){mark}",
+            starts.join(" "),
+            report.match_errors[target]
         );
     }
     let percent = |a: Option<f64>| {
@@ -162,6 +181,13 @@ fn print_report(
         report.trials,
         percent(per_start),
         percent(best)
+    );
+    let refused = report.recognised.iter().filter(|r| !**r).count();
+    println!(
+        "{refused} of {} targets not recognised (match error above {}): \
+         \"that doesn't look like any letter I have learned\"",
+        labels.len(),
+        report_threshold
     );
     if !confused.is_empty() {
         let list: Vec<String> = confused
