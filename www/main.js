@@ -102,6 +102,8 @@ function onMessage(msg) {
       performance.mark('pcrnn-ready');
       document.documentElement.dataset.ready = 'true';
       if (state.demo) setTimeout(demoNext, 300);
+      // A restarted engine paces training as the page says.
+      if (Number($('#train-speed').value)) send({ type: ToWorker.trainSpeed, perSecond: Number($('#train-speed').value) });
       document.documentElement.dataset.engine = msg.build;
       break;
     case FromWorker.warmed:
@@ -296,7 +298,7 @@ function trainNow(cmd) {
     state.recall = NO_RECALL;
     state.modelKind = 'trained';
   }
-  state.train.hasTrainer = true;
+  if (cmd !== 'pause') state.train.hasTrainer = true;
   send({ type: ToWorker.train, cmd, config: trainConfig(state.settings) });
   update();
 }

@@ -90,7 +90,8 @@ export async function recallDrawn(page, trajectory) {
 }
 
 /** Draws a trajectory (model frame, y up) on a pad (canvas#draw-pad unless told) with the mouse,
- * fitted into the middle of the pad, one mouse move per point. */
+ * fitted into the middle of the pad, one mouse move per point. On the recall pad it returns once
+ * the pad has handed the letter over (after its wait for another stroke): the recall has begun. */
 export async function drawTrajectory(page, trajectory, { fill = 0.6, pad: selector = 'canvas#draw-pad' } = {}) {
   await page.locator(selector).scrollIntoViewIfNeeded();
   const pad = await page.locator(selector).boundingBox();
@@ -101,6 +102,7 @@ export async function drawTrajectory(page, trajectory, { fill = 0.6, pad: select
   const cx = pad.x + pad.width / 2;
   const cy = pad.y + pad.height / 2;
   const px = ([x, y]) => [cx + (x - (x0 + x1) / 2) * s, cy - (y - (y0 + y1) / 2) * s];
+  const count = await recallCount(page);
   const [sx, sy] = px(trajectory[0]);
   await page.mouse.move(sx, sy);
   await page.mouse.down();
@@ -109,12 +111,23 @@ export async function drawTrajectory(page, trajectory, { fill = 0.6, pad: select
     await page.mouse.move(x, y);
   }
   await page.mouse.up();
+  if (selector === 'canvas#draw-pad') await recallBegun(page, count);
+}
+
+/** How many recalls the page has started (`data-count` of the result). */
+export const recallCount = (page) => page.locator('[data-testid="retrieval-result"]').evaluate((e) => Number(e.dataset.count ?? 0));
+
+/** Waits until a recall after the first `count` has begun. */
+export async function recallBegun(page, count) {
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="retrieval-result"]').dataset.count) > n, count, { timeout: 10_000 });
 }
 
 /** Draws `strokes` (lists of [x, y] as fractions of the pad, y down) on a pad, with the mouse or,
  * with `touch`, a finger (Chromium's touch input, which the page sees as touch pointer events).
- * The strokes follow each other at once, as a hand lifting the pen between them. */
-export async function drawStrokes(page, strokes, { touch = false, pad: selector = 'canvas#draw-pad' } = {}) {
+ * The strokes follow each other at once, as a hand lifting the pen between them. On the recall
+ * pad it returns once the recall of the letter has begun (unless `recall` is false: a tap). */
+export async function drawStrokes(page, strokes, { touch = false, pad: selector = 'canvas#draw-pad', recall = true } = {}) {
+  const count = await recallCount(page);
   await page.locator(selector).scrollIntoViewIfNeeded();
   const box = await page.locator(selector).boundingBox();
   const at = ([fx, fy]) => ({ x: box.x + fx * box.width, y: box.y + fy * box.height });
@@ -129,12 +142,16 @@ export async function drawStrokes(page, strokes, { touch = false, pad: selector 
       }
       await page.mouse.up();
     }
-    return;
+  } else {
+    await touchStrokes(page, strokes.map((s) => s.map(at)));
   }
+  if (selector === 'canvas#draw-pad' && recall) await recallBegun(page, count);
+}
+
+async function touchStrokes(page, strokes) {
   const cdp = await page.context().newCDPSession(page);
   try {
-    for (const stroke of strokes) {
-      const points = stroke.map(at);
+    for (const points of strokes) {
       await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [points[0]] });
       for (const p of points.slice(1)) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [p] });
       await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });

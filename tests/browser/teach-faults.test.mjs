@@ -3,7 +3,7 @@
 // restarting while the taught model is the current one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAll, openPage, recallEnded } from './harness.mjs';
+import { startAll, openPage, recallEnded, recallCount, recallBegun } from './harness.mjs';
 import { seeded, digitStroke, drawUnitStroke } from './teach-digits.mjs';
 
 let env;
@@ -95,6 +95,7 @@ test('the engine restarting while the taught model is current restores the taugh
     await waitCount(page, ['1', '2', '3'].indexOf(digit) + 1);
   }
   await page.fill('input#teach-iterations', '200');
+  await page.selectOption('select#teach-from', 'scratch');
   await page.click('button#teach-learn');
   await page.waitForSelector('[data-testid="teach-status"]:is([data-state="done"], [data-state="error"])', { timeout: 120_000 });
   assert.match(await page.locator('#model-source').innerText(), /taught here: 3 exemplars/);
@@ -105,10 +106,12 @@ test('the engine restarting while the taught model is current restores the taugh
   assert.match(await page.locator('[data-testid="error"] .error-body').innerText(), /restarted with the last good model.*\s+.*test fault with a taught model/);
   assert.equal(await page.locator('#loss-value').innerText(), trainedLoss, 'the taught model, not the shipped one');
   // It recalls among the taught labels.
+  const before = await recallCount(page);
   await drawUnitStroke(page, 'canvas#draw-pad', digitStroke('2', rand));
+  await recallBegun(page, before);
   const r = await recallEnded(page);
   assert.equal(r.state, 'done');
-  assert.deepEqual(await page.locator('#posterior .pbar .lab').allInnerTexts(), ['1', '2', '3']);
+  assert.deepEqual(await page.locator('#posterior .pbar .lab').allInnerTexts(), ['1', '2', '3', '∅']);
   assert.ok(['1', '2', '3'].includes(r.letter), `recalled ${r.letter}`);
   assert.equal(await count(page), '3', 'the taught set stays');
   assert.deepEqual(log.errors, []);

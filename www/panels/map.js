@@ -150,6 +150,8 @@ export function createMapPanel(canvas, { compact = false } = {}) {
     // The small copy also shows the answer once it is revealed: the result may be out of view.
     if (compact && rec.phase === 'done' && rec.report) {
       const known = rec.report.recognised[0];
+      ctx.fillStyle = 'rgba(255,255,255,0.9)';
+      ctx.fillRect(ox + 2, oy + 2, 30, 30);
       text(ctx, known ? rec.report.predictions[0] : '?', ox + 6, oy + 26, { size: 24, weight: '600', color: known ? COLORS.accent : '#c0392b' });
     }
     if (!model) {

@@ -209,6 +209,8 @@ export function createRecallPanel(root, on) {
     const rec = state.recall;
     const shown = SHOWN_STATE[rec.phase];
     setProp(result.dataset, 'state', shown);
+    // How many recalls the page has started: a test knows a new one began.
+    setProp(result.dataset, 'count', String(state.engine.lastRecallId));
     if (shown === 'done') {
       const report = rec.report;
       const letter = report.predictions[0];
