@@ -72,10 +72,11 @@ test("the seed's experiment: recall a training letter picked from the list", asy
   const r = await recallEnded(page);
   assert.equal(r.state, 'done');
   assert.equal(r.letter, 'p');
-  // Every start shows what it imagines, and the posterior has one bar per letter.
+  // Every start shows what it imagines, and the beliefs have one bar per letter and one for
+  // "none of the letters I know".
   const starts = Number(await page.inputValue('#set-starts'));
   assert.equal(await page.locator('#imagined figure').count(), starts);
-  assert.equal(await page.locator('#posterior .pbar').count(), new Set(data.labels).size);
+  assert.equal(await page.locator('#posterior .pbar').count(), new Set(data.labels).size + 1);
   assert.deepEqual(log.errors, []);
   await context.close();
 });

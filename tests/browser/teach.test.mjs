@@ -171,7 +171,7 @@ test('bad labels, bad files and too many exemplars get one clear message', async
   await page.setInputFiles('input#teach-import', bad);
   await page.click('button#teach-confirm-yes');
   await error.waitFor({ state: 'visible' });
-  assert.match(await error.innerText(), /That file could not be used: .*point 1 has 1 number instead of 2/);
+  assert.match(await error.innerText(), /That file is not a taught set this page can read.*\s+.*point 1 has 1 number instead of 2/);
   await page.click('#error-close');
 
   const big = { labels: [], trajectories: [] };
