@@ -94,6 +94,8 @@ pub struct RecallChunk {
 #[derive(Default)]
 pub struct Session {
     data: Option<DataSet>,
+    /// The letters loaded as such (not a taught set): what teaching adds to.
+    letters: Option<DataSet>,
     model: Option<Model>,
     trainer: Option<Trainer>,
     recall: Option<Recall>,
@@ -114,6 +116,26 @@ impl Session {
     /// Loads a data set (JSON text) to train on and to recall from. On error the set stays.
     pub fn load_data(&mut self, json: &str) -> Result<DataSummary, String> {
         let data = formats::parse_data_set(json)?;
+        let summary = DataSummary {
+            labels: data.labels.clone(),
+            trajectories: data.trajectories.clone(),
+            frame: data.frame.clone(),
+        };
+        self.trainer = None;
+        self.letters = Some(data.clone());
+        self.data = Some(data);
+        Ok(summary)
+    }
+
+    /// Teach mode: the taught set (data-set JSON) becomes the data set to learn, together with
+    /// the letters last loaded ([`crate::teach::together`]) unless `only_taught`. Training then
+    /// goes on from the current model, so the letters it knows keep their memories.
+    pub fn load_taught(&mut self, json: &str, only_taught: bool) -> Result<DataSummary, String> {
+        let taught = formats::parse_data_set(json)?;
+        let data = match (&self.letters, only_taught) {
+            (Some(letters), false) => crate::teach::together(letters, &taught)?,
+            _ => taught,
+        };
         let summary = DataSummary {
             labels: data.labels.clone(),
             trajectories: data.trajectories.clone(),
@@ -226,7 +248,20 @@ impl Session {
         settings: &RecallSettings,
         seed: u64,
     ) -> Result<RecallStart, String> {
-        let target = stroke::to_frame(&samples(points)?, &self.stroke_frame()?)
+        self.recall_strokes(points, &[], settings, seed)
+    }
+
+    /// Starts recalling a letter drawn in several strokes, joined by the pen's travel
+    /// ([`stroke::join_strokes`]): `points` as for [`Session::recall_stroke`], `lengths` the
+    /// samples of each stroke in turn (empty: one stroke).
+    pub fn recall_strokes(
+        &mut self,
+        points: &[f64],
+        lengths: &[usize],
+        settings: &RecallSettings,
+        seed: u64,
+    ) -> Result<RecallStart, String> {
+        let target = stroke::to_frame(&letter_samples(points, lengths)?, &self.stroke_frame()?)
             .map_err(|e| e.to_string())?;
         self.start_recall(target, settings, seed, 0..settings.starts)
     }
@@ -282,11 +317,22 @@ impl Session {
         points: &[f64],
         frame: Option<Frame>,
     ) -> Result<TaughtStroke, String> {
+        self.teach_strokes(points, &[], frame)
+    }
+
+    /// Teach mode: a letter of several strokes (`lengths` as for [`Session::recall_strokes`]).
+    pub fn teach_strokes(
+        &self,
+        points: &[f64],
+        lengths: &[usize],
+        frame: Option<Frame>,
+    ) -> Result<TaughtStroke, String> {
         let frame = match frame {
             Some(frame) => frame,
             None => self.stroke_frame()?,
         };
-        let trajectory = stroke::to_frame(&samples(points)?, &frame).map_err(|e| e.to_string())?;
+        let trajectory = stroke::to_frame(&letter_samples(points, lengths)?, &frame)
+            .map_err(|e| e.to_string())?;
         Ok(TaughtStroke { trajectory, frame })
     }
 
@@ -368,6 +414,32 @@ impl Session {
 }
 
 const NO_RECALL: &str = "no recall is running";
+
+/// The pointer samples of a letter of one or more strokes, joined into one pen path:
+/// `lengths` says how many samples each stroke has (empty: all of them are one stroke).
+fn letter_samples(points: &[f64], lengths: &[usize]) -> Result<Vec<[f64; 3]>, String> {
+    let all = samples(points)?;
+    if lengths.is_empty() {
+        return Ok(all);
+    }
+    if lengths.iter().sum::<usize>() != all.len() || lengths.contains(&0) {
+        return Err(format!(
+            "the strokes' lengths ({} strokes) do not add up to the {} points drawn",
+            lengths.len(),
+            all.len()
+        ));
+    }
+    let mut rest = &all[..];
+    let strokes: Vec<Vec<[f64; 3]>> = lengths
+        .iter()
+        .map(|&n| {
+            let (stroke, tail) = rest.split_at(n);
+            rest = tail;
+            stroke.to_vec()
+        })
+        .collect();
+    Ok(stroke::join_strokes(&strokes))
+}
 
 /// Pointer samples from the page: x, y, t (canvas pixels, y down, ms) flattened.
 fn samples(points: &[f64]) -> Result<Vec<[f64; 3]>, String> {

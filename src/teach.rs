@@ -2,6 +2,9 @@
 //! iterations learn one well. The page's teach panel shows and applies them; they live here so
 //! that the page holds no copy of them.
 
+use crate::data::dataset::DataSet;
+use crate::data::stroke::{self, Frame};
+
 /// The most exemplars a taught set holds.
 pub const MAX_EXEMPLARS: usize = 200;
 
@@ -20,6 +23,42 @@ pub fn default_iterations(n: usize, from_model: bool) -> usize {
         (from_scratch + 100) / 200 * 100
     } else {
         from_scratch
+    }
+}
+
+/// What teaching adds to: the letters the current model learned (`letters`) followed by the
+/// taught exemplars, in the letters' frame, so the model keeps its letters and drawn strokes
+/// map as before. A label it already knows gets more exemplars; a new label, a new memory.
+pub fn together(letters: &DataSet, taught: &DataSet) -> Result<DataSet, String> {
+    let frame = letters.implied_frame();
+    let from = taught.implied_frame();
+    let mut labels = letters.labels.clone();
+    let mut trajectories = letters.trajectories.clone();
+    for (label, trajectory) in taught.labels.iter().zip(&taught.trajectories) {
+        labels.push(label.clone());
+        trajectories.push(into_frame(trajectory, &from, &frame));
+    }
+    DataSet::new(labels, trajectories, Some(frame))
+}
+
+/// A trajectory of frame `from` in frame `to`: every trajectory of a frame is the same
+/// unit-size letter moved to the frame's start and scaled by its size, so this is exact (and
+/// the points are resampled along the path when the lengths differ).
+fn into_frame(trajectory: &[[f64; 2]], from: &Frame, to: &Frame) -> Vec<[f64; 2]> {
+    let k = to.size / from.size;
+    let moved: Vec<[f64; 2]> = trajectory
+        .iter()
+        .map(|p| {
+            [
+                to.start[0] + k * (p[0] - from.start[0]),
+                to.start[1] + k * (p[1] - from.start[1]),
+            ]
+        })
+        .collect();
+    if moved.len() == to.length {
+        moved
+    } else {
+        stroke::resample(&moved, to.length)
     }
 }
 

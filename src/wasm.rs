@@ -85,6 +85,10 @@ impl Engine {
         to_js(self.0.load_data(json))
     }
 
+    pub fn load_taught(&mut self, json: &str, only_taught: bool) -> Result<JsValue, JsError> {
+        to_js(self.0.load_taught(json, only_taught))
+    }
+
     pub fn train_reset(&mut self, options: JsValue) -> Result<(), JsError> {
         let options: TrainOptions = from_js(options, "training settings")?;
         self.0.train_reset(&options).map_err(fail)
@@ -112,15 +116,20 @@ impl Engine {
         to_js(self.0.recall_letter(index, &settings, u64::from(seed)))
     }
 
-    /// `points` is x, y, t (canvas pixels, y down, ms) flattened.
-    pub fn recall_stroke(
+    /// `points` is x, y, t (canvas pixels, y down, ms) flattened; `lengths` the samples of each
+    /// stroke of the letter.
+    pub fn recall_strokes(
         &mut self,
         points: &[f64],
+        lengths: &[u32],
         settings: JsValue,
         seed: u32,
     ) -> Result<JsValue, JsError> {
         let settings: RecallSettings = from_js(settings, "recall settings")?;
-        to_js(self.0.recall_stroke(points, &settings, u64::from(seed)))
+        to_js(
+            self.0
+                .recall_strokes(points, &widen(lengths), &settings, u64::from(seed)),
+        )
     }
 
     /// Starts `from..to` of a recall of `target` (x, y flattened, in the model's frame).
@@ -160,14 +169,23 @@ impl Engine {
         self.0.export_model().map_err(fail)
     }
 
-    pub fn teach_stroke(&self, points: &[f64], frame: JsValue) -> Result<JsValue, JsError> {
+    pub fn teach_strokes(
+        &self,
+        points: &[f64],
+        lengths: &[u32],
+        frame: JsValue,
+    ) -> Result<JsValue, JsError> {
         let frame: Option<Frame> = from_js(frame, "frame of the taught set")?;
-        to_js(self.0.teach_stroke(points, frame))
+        to_js(self.0.teach_strokes(points, &widen(lengths), frame))
     }
 
     pub fn check_taught(&self, json: &str) -> Result<JsValue, JsError> {
         to_js(self.0.check_taught(json))
     }
+}
+
+fn widen(lengths: &[u32]) -> Vec<usize> {
+    lengths.iter().map(|&n| n as usize).collect()
 }
 
 fn fail(error: impl std::fmt::Display) -> JsError {

@@ -236,3 +236,56 @@ fn parts_of_a_drawn_letter_in_other_sessions_give_its_paths_and_report() {
         .unwrap_err();
     assert!(error.contains("some of its 3 starts"), "{error}");
 }
+
+/// A `t`: its stem, then its cross bar, as two strokes (x, y, t flattened, canvas pixels).
+fn two_strokes() -> (Vec<f64>, Vec<usize>) {
+    let stem: Vec<[f64; 3]> = (0..20)
+        .map(|i| [200.0, 100.0 + 8.0 * i as f64, 5.0 * i as f64])
+        .collect();
+    let bar: Vec<[f64; 3]> = (0..12)
+        .map(|i| [170.0 + 6.0 * i as f64, 140.0, 5.0 * i as f64])
+        .collect();
+    let lengths = vec![stem.len(), bar.len()];
+    (stem.into_iter().chain(bar).flatten().collect(), lengths)
+}
+
+#[test]
+fn strokes_of_one_letter_are_joined_by_the_pens_travel() {
+    let (points, lengths) = two_strokes();
+    let mut session = loaded();
+    let joined = session
+        .recall_strokes(&points, &lengths, &short(), 0)
+        .unwrap();
+    // The same samples as one stroke: the pen's travel from the stem's foot to the bar's start
+    // is the straight line between them, exactly what joining does.
+    let one = session.recall_stroke(&points, &short(), 0).unwrap();
+    assert_eq!(joined.target, one.target);
+    // Both strokes are in the letter: the target reaches the bar's far end (the right-most
+    // point), which the stem alone never does.
+    let stem_only = session
+        .recall_stroke(&points[..3 * lengths[0]], &short(), 0)
+        .unwrap();
+    let width = |t: &[[f64; 2]]| {
+        let xs = t.iter().map(|p| p[0]);
+        xs.clone().fold(f64::MIN, f64::max) - xs.fold(f64::MAX, f64::min)
+    };
+    assert!(width(&joined.target) > 0.3, "{}", width(&joined.target));
+    assert!(width(&stem_only.target) < 1e-9);
+    // A taught exemplar joins its strokes alike.
+    let taught = session.teach_strokes(&points, &lengths, None).unwrap();
+    assert_eq!(taught.trajectory, joined.target);
+}
+
+#[test]
+fn stroke_lengths_that_do_not_add_up_are_refused() {
+    let (points, _) = two_strokes();
+    let mut session = loaded();
+    let error = session
+        .recall_strokes(&points, &[20, 11], &short(), 0)
+        .unwrap_err();
+    assert!(error.contains("do not add up"), "{error}");
+    let error = session
+        .recall_strokes(&points, &[0, 32], &short(), 0)
+        .unwrap_err();
+    assert!(error.contains("do not add up"), "{error}");
+}

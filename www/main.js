@@ -4,14 +4,17 @@
 // every default and limit, and its reports every quantity of the model: the page computes none.
 // Settings live in the URL hash, so a link reproduces a run.
 import { ToWorker, FromWorker } from './protocol.js';
-import { fromHash, toHash, defaults, hashSetsRecall, modelRecall, recallSettings, trainConfig, admits, buildFields, RECALL_FIELDS, TRAIN_FIELDS } from './panels/settings.js';
+import { fromHash, toHash, defaults, hashSetsRecall, modelRecall, recallSettings, recognitionSettings, trainConfig, admits, buildFields, explainFields, RECALL_FIELDS, TRAIN_FIELDS } from './panels/settings.js';
 import { createLossPanel } from './panels/loss.js';
 import { createLettersPanel } from './panels/letters.js';
 import { createMapPanel } from './panels/map.js';
 import { createRecallPanel } from './panels/recall.js';
 import { createTeachPanel } from './panels/teach.js';
+import { createStripPanel } from './panels/strip.js';
+import { createReplayPanel } from './panels/replay.js';
+import { saveFigure } from './panels/figure.js';
 import { setText, setProp, setAttr } from './panels/dom.js';
-import { newTeach, emptySet, addExemplar, deleteExemplar, replaceSet, storedSet, teachIterations } from './teach-set.js';
+import { newTeach, emptySet, addExemplar, deleteExemplar, replaceSet, storedSet, teachIterations, keepLearned, keptLearned, forgetLearned, oneCharacter } from './teach-set.js';
 
 const $ = (sel) => document.querySelector(sel);
 const query = new URLSearchParams(location.search);
@@ -31,9 +34,12 @@ const state = {
   ready: false,
   model: null, // { labels, letters, mus, generated, iterations, final_loss, recall }
   modelSource: 'loading…',
+  // Where the current model came from: 'pretrained' | 'loaded' | 'restored' | 'taught' |
+  // 'trained' (from scratch in this page) | null. Only a 'trained' one is replaced unasked.
+  modelKind: null,
   data: null, // { labels, trajectories, frame }
   shippedLetters: [], // the shipped data set's distinct labels
-  train: { state: 'idle', iteration: 0, losses: [] },
+  train: { state: 'idle', iteration: 0, losses: [], hasTrainer: false },
   recall: NO_RECALL, // see startRecall
   teach: newTeach(),
   error: null, // { message, offerReset }
@@ -55,7 +61,7 @@ function startWorker(restoreModel = null) {
   worker.onmessage = (e) => onMessage(e.data);
   worker.onerror = (e) => {
     e.preventDefault();
-    showError(`The engine failed to start: ${e.message || 'unknown error'}`);
+    showError('The network could not start in this browser; try reloading the page.', { detail: e.message || 'unknown error' });
     update();
   };
   // ?engine=simd128 runs the build without relaxed SIMD (engine-build.js), to compare the two.
@@ -79,10 +85,12 @@ function onMessage(msg) {
       state.ready = true;
       state.data = msg.data;
       state.shippedLetters = msg.data ? [...new Set(msg.data.labels)] : [];
+      state.lettersCount = msg.data ? msg.data.labels.length : 0;
       if (msg.model) {
         state.model = msg.model;
         state.modelSource = 'pretrained';
-        if (!state.linkSetsRecall) Object.assign(state.settings, modelRecall(msg.model.recall, state.facts));
+        state.modelKind = 'pretrained';
+        if (!state.linkSetsRecall) useSettings(modelRecall(msg.model.recall, state.facts));
       } else {
         state.modelSource = msg.data ? 'none yet: press ▶ to train' : 'none';
       }
@@ -93,6 +101,9 @@ function onMessage(msg) {
       frame(performance.now());
       performance.mark('pcrnn-ready');
       document.documentElement.dataset.ready = 'true';
+      if (state.demo) setTimeout(demoNext, 300);
+      // A restarted engine paces training as the page says.
+      if (Number($('#train-speed').value)) send({ type: ToWorker.trainSpeed, perSecond: Number($('#train-speed').value) });
       document.documentElement.dataset.engine = msg.build;
       break;
     case FromWorker.warmed:
@@ -106,12 +117,16 @@ function onMessage(msg) {
       else if (msg.reason === 'loaded') state.modelSource = `loaded: ${msg.name}`;
       else if (msg.reason === 'training') state.modelSource = 'training in this page';
       else if (msg.reason === 'restored') state.modelSource = 'restored';
-      if (msg.reason === 'pretrained' || msg.reason === 'loaded') Object.assign(state.settings, modelRecall(msg.model.recall, state.facts));
+      else if (msg.reason === 'kept') state.modelSource = 'taught here, kept in this browser';
+      // Another model replaces one learned here: it is not brought back on the next visit.
+      if (msg.reason === 'pretrained' || msg.reason === 'loaded') forgetLearned();
+      if (msg.reason !== 'training') state.modelKind = msg.reason === 'kept' ? 'taught' : msg.reason;
+      if (msg.reason === 'pretrained' || msg.reason === 'loaded') useSettings(modelRecall(msg.model.recall, state.facts));
       if (msg.reason !== 'training') {
         resetTrainView();
         // Another model (shipped, loaded, restored) replaces the taught one.
-        state.teach.active = false;
-        state.teach.learnedVersion = null;
+        state.teach.active = msg.reason === 'kept';
+        state.teach.learnedVersion = msg.reason === 'kept' ? state.teach.version : null;
       } else if (state.teach.active) {
         const n = state.teach.set.labels.length;
         state.modelSource = `taught here: ${n} exemplar${n === 1 ? '' : 's'}`;
@@ -166,6 +181,10 @@ function onMessage(msg) {
       break;
     case FromWorker.exported:
       state.engine.lastGoodModel = msg.json;
+      // A model learned here is kept for the next visit, with the set it learned.
+      if (state.teach.active && state.teach.learnedSet && state.modelKind === 'taught') {
+        showError(keepLearned(msg.json, state.teach.learnedSet, state.teach.onlyMine));
+      }
       if (state.engine.pendingExport === 'download') download(msg.json);
       state.engine.pendingExport = null;
       break;
@@ -176,14 +195,15 @@ function onMessage(msg) {
       if (msg.where === ToWorker.recall && rec !== NO_RECALL) rec.phase = 'error';
       if (msg.where === ToWorker.train || msg.where === ToWorker.teachLearn) state.train.state = 'error';
       // A run that stopped (e.g. diverged) kept its last good parameters; offer a fresh start.
-      showError(msg.message, { offerReset: msg.where === ToWorker.train });
+      showError(WHAT_FAILED[msg.where] ?? 'Something went wrong.', { detail: msg.message, offerReset: msg.where === ToWorker.train });
       break;
     case FromWorker.fatal:
       // A panic inside the engine: say what it was, then start a fresh worker with the last
       // good model so the page keeps working.
-      showError(`${msg.message} — the engine was restarted with the last good model.`);
+      showError('Something went wrong inside the network; it was restarted with the last good model, so you can go on.', { detail: msg.message });
       if (rec !== NO_RECALL) rec.phase = 'error';
       state.train.state = 'error';
+      state.train.hasTrainer = false;
       state.engine.worker.terminate();
       state.ready = false;
       state.modelSource = 'restarting…';
@@ -192,7 +212,8 @@ function onMessage(msg) {
     case FromWorker.teachStroke:
       if (state.teach.set.labels.length >= state.facts.teach.max_exemplars) return;
       showError(addExemplar(state.teach, msg.label, msg.trajectory, msg.frame));
-      teachPanel.clearPad();
+      if (state.teachThis?.phase === 'sent') state.teachThis.phase = 'added';
+      else teachPanel.clearPad();
       break;
     case FromWorker.teachSet: {
       const n = msg.set.labels.length;
@@ -220,7 +241,7 @@ function startRecall(source) {
     phase: 'running',
     kind: source.kind,
     source, // what was asked: a training letter, or the pointer samples of a drawn stroke
-    settings: recallSettings(state.settings),
+    settings: { ...recallSettings(state.settings), ...recognitionSettings(state.model.recall) },
     seed: state.settings.seed,
     t0: performance.now(),
     targetLabel: isLetter ? state.data.labels[source.index] : null,
@@ -257,10 +278,53 @@ function stopRecall() {
   if (state.recall !== NO_RECALL && state.recall.phase !== 'done') state.recall.phase = 'cancelled';
 }
 
+/** Training commands that start a fresh network: always 'start' and 'reset'; 'resume' and
+ * 'step' when there is no run to go on with. */
+const startsFresh = (cmd) => cmd === 'start' || cmd === 'reset' || ((cmd === 'resume' || cmd === 'step') && !state.train.hasTrainer);
+
 function train(cmd) {
+  // A model the visitor did not train here (the pretrained one, a loaded, restored or taught
+  // one) is replaced only when they say so.
+  if (startsFresh(cmd) && state.model && state.modelKind !== 'trained') {
+    const what = MODEL_NAMES[state.modelKind] ?? 'the current model';
+    ask(`Training from scratch replaces ${what}. Train a fresh network anyway?`, 'Train from scratch', () => trainNow(cmd));
+    return;
+  }
+  trainNow(cmd);
+}
+
+function trainNow(cmd) {
   hideError();
+  if (startsFresh(cmd)) {
+    state.recall = NO_RECALL;
+    state.modelKind = 'trained';
+  }
+  if (cmd !== 'pause') state.train.hasTrainer = true;
   send({ type: ToWorker.train, cmd, config: trainConfig(state.settings) });
   update();
+}
+
+const MODEL_NAMES = { pretrained: 'the pretrained model', loaded: 'the model you loaded', restored: 'the model kept in this browser', taught: 'the model taught here' };
+
+// ---- questions before a change -----------------------------------------------------------------
+
+let onAskYes = null;
+/** Asks `question` in a dialog; `action` runs if the visitor answers `yes`. */
+function ask(question, yes, action) {
+  onAskYes = action;
+  $('#ask-text').textContent = question;
+  $('#ask-yes').textContent = yes;
+  const dialog = $('#ask');
+  if (!dialog.open) dialog.showModal();
+  $('#ask-no').focus();
+}
+
+function answerAsk(yes) {
+  const action = onAskYes;
+  onAskYes = null;
+  const dialog = $('#ask');
+  if (dialog.open) dialog.close();
+  if (yes) action?.();
 }
 
 function togglePlay() {
@@ -269,12 +333,18 @@ function togglePlay() {
 }
 
 function resetTrainView() {
-  state.train = { state: 'idle', iteration: 0, losses: [] };
+  state.train = { state: 'idle', iteration: 0, losses: [], hasTrainer: false };
   state.recall = NO_RECALL;
 }
 
 function setSetting(key, value) {
-  state.settings[key] = value;
+  useSettings({ [key]: value });
+}
+
+/** Puts `changes` in force: in the settings, the address and the embed snippet at once, so a
+ * link copied at any moment reproduces what the page would run. */
+function useSettings(changes) {
+  Object.assign(state.settings, changes);
   history.replaceState(null, '', toHash(state.settings));
   updateEmbedCode();
   update();
@@ -317,23 +387,34 @@ function restoreTaughtSet() {
   teach.restored = true;
   const text = storedSet();
   if (text) send({ type: ToWorker.teachCheck, json: text, reason: 'restore' });
+  // The model learned here on an earlier visit, unless a link or file asks for another.
+  const kept = keptLearned();
+  if (kept && state.model) {
+    teach.learnedSet = kept.set;
+    teach.onlyMine = kept.onlyMine;
+    send({ type: ToWorker.restoreLearned, set: kept.set, onlyMine: kept.onlyMine, model: kept.model });
+  }
 }
 
+const TAP_ALONE = 'That was a tap, not a stroke: draw a whole letter (lift the pen between its strokes if you like). The last answer was cleared so it is not taken for this one.';
+
 const teachEvents = {
-  stroke(label, points) {
+  stroke(label, strokes) {
+    const points = strokes.flat();
     const most = state.facts.teach.max_exemplars;
     if (!label) showError('Type one character as the label first (a letter, a digit or any symbol), then write it.');
     else if (state.teach.set.labels.length >= most) showError(`The taught set is full: it holds at most ${most} exemplars. Delete some first.`);
-    else if (points.length < 2) showError('That stroke is too short to be a letter: write the whole letter without lifting the pen.');
+    else if (strokes.every((s) => s.length < 2)) showError('That was a tap, not a stroke: write the whole letter on the teach pad.');
     else {
       hideError();
-      send({ type: ToWorker.teachStroke, label, points, frame: state.teach.set.frame });
+      send({ type: ToWorker.teachStroke, label, points, lengths: strokes.map((s) => s.length), frame: state.teach.set.frame });
     }
     update();
   },
-  learn({ iterations: typed, fromModel }) {
+  learn({ iterations: typed, fromModel, onlyMine }) {
     const teach = state.teach;
     const n = teach.set.labels.length;
+    const together = n + (onlyMine ? 0 : state.lettersCount);
     const range = state.facts.ranges.iterations;
     if (!n) showError('Teach at least one exemplar first: type a label and write it on the teach pad.');
     else if (typed !== '' && !admits(range, Number(typed))) {
@@ -342,12 +423,15 @@ const teachEvents = {
       hideError();
       teach.active = true;
       teach.learnedVersion = teach.version;
-      teach.target = typed === '' ? teachIterations(state.facts, n, fromModel) : Number(typed);
+      teach.target = typed === '' ? teachIterations(state.facts, together, fromModel) : Number(typed);
+      teach.onlyMine = onlyMine;
+      teach.learnedSet = JSON.stringify(teach.set);
       // Say "running" at once, so nobody reads the last run's "done" as this one's.
-      state.train = { state: 'running', iteration: 0, losses: [] };
+      state.train = { state: 'running', iteration: 0, losses: [], hasTrainer: true };
+      state.modelKind = 'taught';
       state.recall = NO_RECALL;
       const config = { ...trainConfig(state.settings), iterations: teach.target, from_model: fromModel };
-      send({ type: ToWorker.teachLearn, json: JSON.stringify(teach.set), config });
+      send({ type: ToWorker.teachLearn, json: teach.learnedSet, onlyMine, config });
     }
     update();
   },
@@ -380,9 +464,26 @@ const teachEvents = {
 
 // ---- errors ----------------------------------------------------------------------------------
 
-/** Shows `message` (nothing when it is null) in the error box. */
-function showError(message, { offerReset = false } = {}) {
-  if (message != null) state.error = { message, offerReset };
+/** What a visitor reads when the engine refuses a command (where it failed: a message name of
+ * protocol.js, or a step of the worker's start); the engine's own words follow in small print. */
+const WHAT_FAILED = {
+  [ToWorker.loadModel]: 'That file is not a model this page can use; the model you had is still in use.',
+  [ToWorker.teachCheck]: 'That file is not a taught set this page can read; your set is unchanged.',
+  'teach-restore': 'The taught set kept in this browser could not be used, so it was left out (and left as it was).',
+  [ToWorker.restoreLearned]: 'The model you taught here on an earlier visit could not be brought back; the pretrained one is in use.',
+  [ToWorker.recall]: 'That drawing could not be recalled.',
+  [ToWorker.teachStroke]: 'That drawing could not be added to your taught set.',
+  [ToWorker.teachLearn]: 'Your letters could not be learned.',
+  [ToWorker.train]: 'Training stopped; the last good model is kept.',
+  [ToWorker.usePretrained]: 'The pretrained model could not be loaded.',
+  model: 'The pretrained model next to this page could not be read.',
+  data: 'The letters next to this page could not be read.',
+};
+
+/** Shows `message`, a sentence for a visitor (nothing when it is null), in the error box; the
+ * technical `detail`, if any, follows in smaller print. */
+function showError(message, { offerReset = false, detail = null } = {}) {
+  if (message != null) state.error = { message, offerReset, detail };
 }
 
 function hideError() {
@@ -394,15 +495,22 @@ function renderError() {
   setProp(box, 'hidden', !state.error);
   if (!state.error) return;
   setText($('#error-text'), state.error.message);
+  setText($('#error-detail'), state.error.detail ?? '');
   setProp($('#error-reset'), 'hidden', !state.error.offerReset);
 }
 
 // ---- panels ----------------------------------------------------------------------------------
 
 const recallPanel = createRecallPanel($('[data-panel="recall"]'), {
-  stroke(points) {
-    if (points.length < 2) showError('That stroke is too short to be a letter: draw one whole letter without lifting the pen.');
-    else startRecall({ kind: 'stroke', points });
+  drawn(strokes) {
+    if (strokes.every((s) => s.length < 2)) {
+      // A tap alone: no letter to recall, and the last answer must not pass for its answer.
+      if (state.recall !== NO_RECALL) send({ type: ToWorker.cancel });
+      state.recall = NO_RECALL;
+      showError(TAP_ALONE);
+    } else {
+      startRecall({ kind: 'stroke', points: strokes.flat(), lengths: strokes.map((s) => s.length) });
+    }
     update();
   },
   letter(index) {
@@ -418,10 +526,56 @@ const recallPanel = createRecallPanel($('[data-panel="recall"]'), {
     state.recall = NO_RECALL;
     update();
   },
+  teachThis(typed, strokes) {
+    const label = oneCharacter(typed);
+    if (!label) showError('Type the one character this drawing is (a letter, a digit or any symbol), then press Add it.');
+    else if (!strokes) showError('Draw the letter on the pad first, then teach it.');
+    else {
+      state.teachThis = { recallId: state.recall.id, label, phase: 'sent' };
+      teachEvents.stroke(label, strokes);
+    }
+    update();
+  },
+  // Learn what was added, with the letters the model knows (the teach panel's default).
+  learnNow: () => teachEvents.learn({ iterations: '', fromModel: true, onlyMine: false }),
 });
 const teachPanel = createTeachPanel($('[data-panel="teach"]'), teachEvents);
+
+// The replay, for a lesson: paused, it stays at its trial; played again, its clock resumes there.
+const replayEvents = {
+  pause() {
+    if (recallUnderWay(state.recall)) state.recall.paused = true;
+    update();
+  },
+  play() {
+    const rec = state.recall;
+    if (!recallUnderWay(rec)) return;
+    rec.paused = false;
+    rec.t0 = performance.now() - (REPLAY_MS * Math.log(rec.shown + 1)) / Math.log(rec.total + 1);
+    update();
+  },
+  seek(trial) {
+    const rec = state.recall;
+    if (rec === NO_RECALL || rec.phase === 'cancelled' || rec.phase === 'error') return;
+    // Back from the answer: replaying again, paused at the trial asked for.
+    if (rec.phase === 'done') rec.phase = 'replaying';
+    rec.paused = true;
+    rec.shown = Math.min(trial, rec.received);
+    if (rec.phase === 'replaying' && rec.shown >= rec.total) rec.phase = 'done';
+    update();
+  },
+  step() {
+    const rec = state.recall;
+    if (recallUnderWay(rec)) replayEvents.seek(Math.floor(rec.shown) + 1);
+  },
+};
+
 const panels = [
   createMapPanel($('#map')),
+  // On a phone the map is below the fold: a small copy beside the answer shows the recall.
+  createMapPanel($('#mini-map'), { compact: true }),
+  createStripPanel($('#write-like')),
+  createReplayPanel($('[data-panel="map"]'), replayEvents),
   createLossPanel($('#loss')),
   createLettersPanel($('#letters')),
   recallPanel,
@@ -438,7 +592,9 @@ function renderPage() {
   setProp(status.dataset, 'state', t.state);
   setProp(status.dataset, 'iteration', String(t.iteration));
   setProp(status.dataset, 'loss', loss == null ? '' : String(loss));
-  setText($('#iteration'), t.iteration.toLocaleString('en'));
+  // Before any training here, the model's own training: the pretrained one's 3,000 iterations.
+  const iterations = t.hasTrainer ? t.iteration : (state.model?.iterations ?? 0);
+  setText($('#iteration'), iterations.toLocaleString('en'));
   setText($('#loss-value'), loss == null ? (state.model?.final_loss != null ? state.model.final_loss.toPrecision(3) : '–') : loss.toPrecision(3));
   setText($('#model-source'), state.modelSource);
   const playing = t.state === 'running';
@@ -459,20 +615,51 @@ function update() {
   }
 }
 
+// ---- the phone's mini-map ------------------------------------------------------------------------
+
+const phone = window.matchMedia('(max-width: 700px)');
+const MINI_MAP_PX = 132;
+const MINI_MAP_GAP = 8;
+
+/** While a recall runs on a phone, a small map floats where it covers nothing: above the pad, or
+ * below it, whichever has room; not at all when the map itself is in view. */
+function placeMiniMap() {
+  const mini = $('#mini-map');
+  const showing = phone.matches && state.recall !== NO_RECALL && state.recall.phase !== 'cancelled';
+  let top = null;
+  if (showing) {
+    const view = window.innerHeight;
+    const map = $('#map').getBoundingClientRect();
+    const mapInView = map.top >= 0 && map.bottom <= view;
+    const pad = $('#draw-pad').getBoundingClientRect();
+    const need = MINI_MAP_PX + 2 * MINI_MAP_GAP;
+    if (!mapInView && pad.top >= need) top = pad.top - MINI_MAP_PX - MINI_MAP_GAP;
+    else if (!mapInView && view - pad.bottom >= need) top = Math.max(pad.bottom, 0) + MINI_MAP_GAP;
+    if (top != null && pad.bottom < 0) top = MINI_MAP_GAP; // the pad is scrolled away: nothing to cover
+  }
+  setProp(mini, 'hidden', top == null);
+  if (top != null) setProp(mini.style, 'top', `${Math.round(top)}px`);
+}
+window.addEventListener('scroll', () => state.recall !== NO_RECALL && update(), { passive: true });
+
 function frame(now) {
   state.frameRequested = false;
+  placeMiniMap();
   const rec = state.recall;
   if (recallUnderWay(rec)) {
     // Unfold the paths on a log-time scale: early trials (where c moves most) get most of the
     // time. Never ahead of what the worker has computed.
     const elapsed = now - rec.t0;
     const goal = reducedMotion.matches ? rec.total : Math.exp((Math.log(rec.total + 1) * elapsed) / REPLAY_MS) - 1;
-    rec.shown = Math.min(rec.received, goal);
-    if (rec.phase === 'replaying' && rec.shown >= rec.total) rec.phase = 'done';
+    if (!rec.paused) rec.shown = Math.min(rec.received, goal);
+    if (rec.phase === 'replaying' && rec.shown >= rec.total) {
+      rec.phase = 'done';
+      if (state.demo) setTimeout(demoNext, DEMO_PAUSE_MS);
+    }
   }
   renderPage();
   for (const panel of panels) panel.render(state);
-  if (recallUnderWay(rec) && rec.shown < rec.received) nextReplayFrame(rec, now);
+  if (recallUnderWay(rec) && !rec.paused && rec.shown < rec.received) nextReplayFrame(rec, now);
 }
 
 // The replay's next frame: at once, or when its clock reaches the next trial if that is more
@@ -483,6 +670,16 @@ function nextReplayFrame(rec, now) {
   const due = rec.t0 + (REPLAY_MS * Math.log(Math.floor(rec.shown) + 2)) / Math.log(rec.total + 1);
   if (due - now < 20) update();
   else setTimeout(update, due - now - 10);
+}
+
+// ---- the map embed's demonstration: the training letters recalled in turn ---------------------
+
+const DEMO_PAUSE_MS = 2500; // the answer stays this long before the next letter
+
+function demoNext() {
+  if (!state.demo || !state.data || !state.model || recallUnderWay(state.recall)) return;
+  state.demoIndex = ((state.demoIndex ?? -1) + 1) % state.data.labels.length;
+  startRecall({ kind: 'letter', index: state.demoIndex });
 }
 
 // ---- controls --------------------------------------------------------------------------------
@@ -497,16 +694,34 @@ $('#reset').addEventListener('click', () => {
   state.recall = NO_RECALL;
   train('reset');
 });
+$('#ask-yes').addEventListener('click', () => answerAsk(true));
+$('#ask-no').addEventListener('click', () => answerAsk(false));
+$('#ask').addEventListener('cancel', () => answerAsk(false));
 $('#defaults').addEventListener('click', () => {
   if (!state.settings) return;
-  Object.assign(state.settings, defaults(state.facts), modelRecall(state.model?.recall, state.facts));
-  setSetting('seed', state.settings.seed);
+  useSettings({ ...defaults(state.facts), ...modelRecall(state.model?.recall, state.facts) });
 });
 $('#seed-values').addEventListener('click', () => {
   if (!state.settings) return;
-  Object.assign(state.settings, recallSettings(defaults(state.facts)));
-  setSetting('seed', state.settings.seed);
+  useSettings(recallSettings(defaults(state.facts)));
 });
+for (const button of document.querySelectorAll('.save-figure')) {
+  const name = button.dataset.figure;
+  button.addEventListener('click', () => saveFigure($(`#${name}`), name));
+}
+$('#train-speed').addEventListener('change', (e) => send({ type: ToWorker.trainSpeed, perSecond: Number(e.target.value) }));
+$('#how-open').addEventListener('click', () => {
+  $('#how-details').open = true;
+  $('#how').scrollIntoView({ behavior: reducedMotion.matches ? 'auto' : 'smooth' });
+});
+// One click back to the page as it loads: the pretrained model with its settings, nothing drawn,
+// no model learned here brought back. The taught set stays (the teach panel clears it).
+$('#reset-page').addEventListener('click', () =>
+  ask('Reset the page? The pretrained model and its settings come back, and drawings, answers and any model trained or taught here are cleared. Your taught letters stay in the teach panel.', 'Reset the page', () => {
+    forgetLearned();
+    location.replace(location.pathname + location.search);
+  }),
+);
 $('#error-close').addEventListener('click', () => {
   hideError();
   update();
@@ -534,9 +749,12 @@ window.addEventListener('hashchange', () => {
   update();
 });
 document.addEventListener('visibilitychange', () => state.engine.worker?.postMessage({ type: ToWorker.visibility, hidden: document.hidden }));
+// Shortcuts act only when nothing that takes keys or pointer input has focus: not a field, not a
+// button, not a drawing pad (a canvas with tabindex), not a dialog.
+const TAKES_KEYS = 'input, select, textarea, button, a, canvas, dialog, summary, [tabindex], [contenteditable]';
 document.addEventListener('keydown', (e) => {
   if (e.ctrlKey || e.metaKey || e.altKey) return;
-  if (e.target.closest('input, select, textarea, button, [contenteditable]')) return;
+  if (e.target !== document.body && e.target.closest?.(TAKES_KEYS)) return;
   if (e.key === ' ') {
     e.preventDefault();
     togglePlay();
@@ -546,29 +764,50 @@ document.addEventListener('keydown', (e) => {
 
 // ---- embedding ---------------------------------------------------------------------------------
 
+// The frame each embed is made for: the recall panel with its map side by side fits a 16:9
+// slide of 960×540; the single panels, a square.
+const EMBED_SIZES = { recall: [960, 540], map: [540, 540], loss: [480, 480], letters: [480, 480] };
+const COPIED_MS = 2000;
+
 function updateEmbedCode() {
   const panel = $('#embed-panel').value;
   const url = new URL(location.href);
   url.search = `?embed=${panel}`;
-  const size = panel === 'recall' ? 'width="420" height="720"' : 'width="480" height="480"';
-  $('#embed-code').value = `<iframe src="${url.href}" ${size} style="border:0" title="PC-RNN letters: ${panel}" loading="lazy"></iframe>`;
+  const [w, h] = EMBED_SIZES[panel];
+  $('#embed-code').value = `<iframe src="${url.href}" width="${w}" height="${h}" style="border:0;max-width:100%" title="PC-RNN letters: ${panel}" loading="lazy"></iframe>`;
 }
 $('#embed-panel').addEventListener('change', updateEmbedCode);
-$('#copy-embed').addEventListener('click', async () => {
-  $('#embed-code').select();
-  try {
-    await navigator.clipboard.writeText($('#embed-code').value);
-  } catch {
-    document.execCommand?.('copy');
-  }
-});
+$('#copy-embed').addEventListener('click', () => copyText($('#embed-code').value, $('#copy-embed'), $('#embed-code')));
+$('#copy-link').addEventListener('click', () => copyText(location.href, $('#copy-link')));
 
-// `?embed=<panel>` shows one panel fitted to its frame; the recall panel comes with its map.
+/** Copies `text`, and says so on `button` for a moment (or says why not). */
+async function copyText(text, button, field = null) {
+  field?.select();
+  let copied = true;
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    copied = document.execCommand?.('copy') ?? false;
+  }
+  const label = button.dataset.label ?? (button.dataset.label = button.textContent);
+  button.textContent = copied ? 'Copied ✓' : 'Select and copy it yourself';
+  button.classList.toggle('done', copied);
+  $('#copy-status').textContent = copied ? 'Copied to the clipboard.' : 'This browser would not copy; select the text and copy it.';
+  clearTimeout(button.copiedTimer);
+  button.copiedTimer = setTimeout(() => {
+    button.textContent = label;
+    button.classList.remove('done');
+  }, COPIED_MS);
+}
+
+// `?embed=<panel>` shows one panel fitted to its frame; the recall panel comes with its map. The
+// map alone recalls the training letters in turn, so it shows recall without a pad.
 const EMBEDS = { recall: ['recall', 'map'], map: ['map'], loss: ['loss'], letters: ['letters'], settings: ['settings'] };
 const embed = query.get('embed');
 if (embed) {
   const names = EMBEDS[embed];
   if (names) {
+    state.demo = embed === 'map';
     document.body.classList.add('embed', names.length === 1 ? 'single' : 'pair');
     for (const name of names) $(`.panel[data-panel="${name}"]`).classList.add('embedded');
     const credit = document.createElement('p');
@@ -580,6 +819,7 @@ if (embed) {
   }
 }
 
+explainFields($('#settings-explained'), RECALL_FIELDS);
 updateEmbedCode();
 startWorker();
 // Loaded only when asked for, so a published copy of the page need not carry it.

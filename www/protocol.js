@@ -13,8 +13,12 @@ export const ToWorker = Object.freeze({
    * config: { iterations, lr, seed } }` */
   train: 'train',
   /** Start a recall (the one before is dropped). `{ id: the page's number for it, source:
-   * { kind: 'letter', index } | { kind: 'stroke', points }, settings: the recall settings, seed }` */
+   * { kind: 'letter', index } | { kind: 'stroke', points: every
+   * sample of the drawn letter, lengths: samples per stroke }, settings: the recall settings, seed }` */
   recall: 'recall',
+  /** How fast training runs, so the loss curve can be watched: at most `perSecond` iterations
+   * a second (0: as fast as it can). `{ perSecond }` */
+  trainSpeed: 'train-speed',
   /** Stop the recall in progress, and pause training. `{}` */
   cancel: 'cancel',
   /** The page was hidden or shown again: work only while it is visible. `{ hidden }` */
@@ -27,15 +31,20 @@ export const ToWorker = Object.freeze({
   exportModel: 'export-model',
   /** Ask for a fresh random seed (answered by `seed`). `{}` */
   freshSeed: 'fresh-seed',
-  /** Teach mode: map a stroke into the taught set's frame (answered by `teachStroke`).
-   * `{ label, points, frame: the set's frame, or null for its first exemplar }` */
+  /** Teach mode: map a letter (its strokes joined) into the taught set's frame (answered by
+   * `teachStroke`). `{ label, points: every sample, lengths: samples per stroke, frame: the
+   * set's frame, or null for its first exemplar }` */
   teachStroke: 'teach-stroke',
   /** Teach mode: check a taught set without loading it (answered by `teachSet`).
    * `{ json, reason: 'restore' (from this browser's storage) | 'import' (from a file) }` */
   teachCheck: 'teach-check',
   /** Teach mode: the taught set becomes the data set, and training starts on it.
-   * `{ json, config: { iterations, lr, seed, from_model } }` */
+   * `{ json, onlyMine: learn the taught set alone (else with the letters last loaded),
+   * config: { iterations, lr, seed, from_model } }` */
   teachLearn: 'teach-learn',
+  /** Teach mode: bring back a model learned here on an earlier visit. `{ set: the taught set's
+   * JSON, onlyMine: whether it was learned alone, model: the model's JSON }` */
+  restoreLearned: 'restore-learned',
   /** Test hook (`?test-hooks` only): make the engine panic, or with `pool: true` the engine of
    * the first recall worker of its pool. `{ message, pool }` */
   testPanic: 'test-panic',

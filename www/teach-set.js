@@ -5,6 +5,15 @@
 
 const STORAGE_KEY = 'pcrnn.taught-set';
 
+const graphemes = (text) =>
+  typeof Intl.Segmenter === 'function' ? [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].length : [...text].length;
+
+/** `text` trimmed when it is one character (a letter, a digit, any symbol, an emoji), else null. */
+export function oneCharacter(text) {
+  const label = text.trim();
+  return graphemes(label) === 1 ? label : null;
+}
+
 export const emptySet = () => ({ labels: [], trajectories: [], frame: null });
 
 /** Teach mode's part of the page's state. */
@@ -55,6 +64,45 @@ function changed(teach) {
     return null;
   } catch (err) {
     return `This browser would not keep the taught set (${err.message}); export it to keep it.`;
+  }
+}
+
+const LEARNED_KEY = 'pcrnn.learned-model';
+/** The most a learned model (with its set) may take in this browser's storage: browsers keep
+ * about 5 MB a site, shared with the taught set. */
+export const MAX_KEPT_BYTES = 3 * 2 ** 20;
+
+/** Keeps the model learned from `set` (JSON texts) for the next visit; returns a sentence for the
+ * visitor when it cannot be kept. */
+export function keepLearned(model, set, onlyMine) {
+  const text = JSON.stringify({ model, set, onlyMine });
+  if (text.length > MAX_KEPT_BYTES) {
+    forgetLearned();
+    return `The learned model is too large to keep in this browser (${(text.length / 2 ** 20).toFixed(1)} MB); download it to keep it.`;
+  }
+  try {
+    localStorage.setItem(LEARNED_KEY, text);
+    return null;
+  } catch (err) {
+    return `This browser would not keep the learned model (${err.message}); download it to keep it.`;
+  }
+}
+
+/** The learned model kept by an earlier visit, `{ model, set, onlyMine }`, or null. */
+export function keptLearned() {
+  try {
+    const kept = JSON.parse(localStorage.getItem(LEARNED_KEY));
+    return typeof kept?.model === 'string' && typeof kept?.set === 'string' ? kept : null;
+  } catch {
+    return null;
+  }
+}
+
+export function forgetLearned() {
+  try {
+    localStorage.removeItem(LEARNED_KEY);
+  } catch {
+    /* storage disabled: nothing is kept */
   }
 }
 

@@ -20,7 +20,7 @@ let wasm = null; // the instance's exports (its memory, for the test hooks)
 let testHooks = false; // set by a page opened with ?test-hooks
 
 // Work in progress. Only one of each at a time; recall takes priority over training.
-const train = { state: 'idle', target: 0, stepsPerChunk: 1, lastSnapshot: 0, iteration: 0 };
+const train = { state: 'idle', target: 0, stepsPerChunk: 1, lastSnapshot: 0, iteration: 0, perSecond: 0, paceFrom: null };
 let recall = null; // { id, trials, done, nextSnapshot }
 let warmUp = null; // the warm-up's remaining pieces (an iterator), until it is done
 let looping = false;
@@ -68,10 +68,12 @@ async function loop() {
   looping = true;
   try {
     while (engine && !hidden && (recall || (pooled === null && (train.state === 'running' || warmUp)))) {
+      let rest = 0;
       if (recall) recallChunk();
-      else if (train.state === 'running') trainChunk();
+      else if (train.state === 'running') rest = trainChunk();
       else warmUpChunk();
-      await yieldTurn();
+      if (rest > 0) await new Promise((r) => setTimeout(r, rest));
+      else await yieldTurn();
     }
   } finally {
     looping = false;
@@ -80,9 +82,19 @@ async function loop() {
 
 // ---- training -------------------------------------------------------------------------------
 
+/** Iterations a paced run may take now (Infinity when not paced): `perSecond` since it began. */
+function pacedAllowance(now) {
+  if (!train.perSecond) return Infinity;
+  train.paceFrom ??= { t: now, iteration: train.iteration };
+  return Math.floor(((now - train.paceFrom.t) * train.perSecond) / 1000) + 1 - (train.iteration - train.paceFrom.iteration);
+}
+
+/** One chunk of training; returns how long to rest (ms) when the pace allows no iteration yet. */
 function trainChunk() {
   const t0 = performance.now();
-  const n = Math.max(1, Math.min(train.stepsPerChunk, train.target - train.iteration));
+  const allowed = pacedAllowance(t0);
+  if (allowed <= 0) return Math.max(1, 1000 / train.perSecond - 1);
+  const n = Math.max(1, Math.min(train.stepsPerChunk, train.target - train.iteration, allowed));
   let chunk;
   try {
     chunk = engine.train_steps(n);
@@ -104,8 +116,10 @@ function trainChunk() {
     return;
   }
   const finished = train.iteration >= train.target;
-  sendSnapshot(finished);
+  // A paced run shows every iteration it makes.
+  sendSnapshot(finished || train.perSecond > 0);
   if (finished) setTrainState('done');
+  return 0;
 }
 
 function sendSnapshot(force) {
@@ -126,6 +140,7 @@ function stopTraining() {
 
 function setTrainState(state) {
   train.state = state;
+  train.paceFrom = null; // a paced run's clock starts again when it runs again
   post({ type: FromWorker.trainState, state, iteration: train.iteration });
 }
 
@@ -214,7 +229,7 @@ function recallCommand({ id, source, settings, seed }) {
   const t0 = performance.now();
   let start;
   if (source.kind === 'letter') start = engine.recall_letter(source.index, settings, seed);
-  else start = engine.recall_stroke(Float64Array.from(source.points.flat()), settings, seed);
+  else start = engine.recall_strokes(Float64Array.from(source.points.flat()), strokeLengths(source), settings, seed);
   recall = { id, trials: 0, total: settings.trials, nextSnapshot: 1, t0 };
   post({ type: FromWorker.recallStart, id, ...start });
   pool?.cancel();
@@ -262,6 +277,9 @@ function startPool() {
   pool = new RecallPool({ size, workerUrl: new URL('./part-worker.js', import.meta.url), build, merge: merge_reports });
   pool.start(modelJson);
 }
+
+/** The samples of each stroke of a drawn letter (`{ points, lengths }`; no lengths: one stroke). */
+const strokeLengths = ({ points, lengths }) => Uint32Array.from(lengths ?? [points.length]);
 
 // Snapshots of what each start imagines come often at first (where c moves most), then rarer.
 function recallChunk() {
@@ -370,6 +388,10 @@ async function handle(msg) {
       }
       if (train.state === 'running') setTrainState('paused');
       return;
+    case ToWorker.trainSpeed:
+      train.perSecond = msg.perSecond > 0 ? msg.perSecond : 0;
+      train.paceFrom = null;
+      break;
     case ToWorker.visibility:
       hidden = msg.hidden;
       break;
@@ -388,7 +410,7 @@ async function handle(msg) {
       post({ type: FromWorker.exported, json: engine.export_model() });
       return;
     case ToWorker.teachStroke: {
-      const taught = engine.teach_stroke(Float64Array.from(msg.points.flat()), msg.frame ?? null);
+      const taught = engine.teach_strokes(Float64Array.from(msg.points.flat()), strokeLengths(msg), msg.frame ?? null);
       post({ type: FromWorker.teachStroke, label: msg.label, ...taught });
       return;
     }
@@ -397,19 +419,24 @@ async function handle(msg) {
         post({ type: FromWorker.teachSet, reason: msg.reason, set: engine.check_taught(msg.json) });
       } catch (err) {
         if (err instanceof WebAssembly.RuntimeError) throw err;
-        const what = msg.reason === 'restore' ? 'The taught set kept in this browser' : 'That file';
-        throw new Error(`${what} could not be used: ${errorMessage(err)}`);
+        post({ type: FromWorker.error, where: msg.reason === 'restore' ? 'teach-restore' : ToWorker.teachCheck, message: errorMessage(err) });
       }
       return;
     case ToWorker.teachLearn:
-      // The taught set becomes the data set; training starts on it (from scratch or from the
-      // current model, as config.from_model says). A recall of the old model is dropped.
+      // The taught set, with the letters unless only the taught ones are wanted, becomes the data
+      // set; training starts on it (from scratch or from the current model, as
+      // config.from_model says). A recall of the old model is dropped.
       recall = null;
       pool?.cancel();
       pooled = null;
-      post({ type: FromWorker.data, data: engine.load_data(msg.json) });
+      post({ type: FromWorker.data, data: engine.load_taught(msg.json, msg.onlyMine) });
       trainCommand({ cmd: 'start', config: msg.config });
       break;
+    case ToWorker.restoreLearned:
+      post({ type: FromWorker.data, data: engine.load_taught(msg.set, msg.onlyMine) });
+      post({ type: FromWorker.model, reason: 'kept', model: engine.load_model(msg.model) });
+      stopTraining();
+      return;
     case ToWorker.freshSeed:
       post({ type: FromWorker.seed, seed: fresh_seed() });
       return;

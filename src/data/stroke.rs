@@ -144,6 +144,15 @@ pub fn to_frame(points: &[[f64; 3]], frame: &Frame) -> Result<Vec<[f64; 2]>, Str
     }
 }
 
+/// The strokes of one letter as one pen path: every pen lift is joined by the pen's travel, a
+/// straight line from where one stroke ends to where the next begins, as the letters' generator
+/// joins a font's subpaths (docs/data.md). [`to_frame`] resamples by arc length, so the joining
+/// line gets points like the ink does. A stroke of one sample (the dot of an i) still counts:
+/// the pen travels to it and on.
+pub fn join_strokes(strokes: &[Vec<[f64; 3]>]) -> Vec<[f64; 3]> {
+    strokes.concat()
+}
+
 /// Chooses the frame for a set of letters (raw strokes, as given to [`to_frame`]): the size
 /// makes the set's overall spread match `spread` (one scalar for both axes, so it matches the
 /// root of the summed variances: sqrt(sx² + sy²)), and the common start point makes the

@@ -3,7 +3,7 @@
 // cancel), and the page keeps working with the last good model.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAll, openPage, screenshot } from './harness.mjs';
+import { startAll, openPage, screenshot, trainFromScratch } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -14,7 +14,7 @@ after(async () => {
 });
 
 const status = (page) => page.locator('[data-testid="train-status"]').evaluate((e) => ({ ...e.dataset }));
-const errorText = (page) => page.locator('#error-text').innerText();
+const errorText = (page) => page.locator('[data-testid="error"] .error-body').innerText();
 const waitTrainState = (page, state, timeout = 120_000) =>
   page.waitForSelector(`[data-testid="train-status"][data-state="${state}"]`, { timeout });
 const waitRecallState = (page, state, timeout = 120_000) =>
@@ -31,7 +31,7 @@ async function recallWorks(page) {
 
 test('a huge learning rate: training stops with a message, keeps its last good model, offers Reset', async () => {
   const { page, context, log } = await openPage(env, { hash: '#lr=1000&iterations=100000&trials=100', reducedMotion: 'reduce' });
-  await page.click('button#train');
+  await trainFromScratch(page);
   await waitTrainState(page, 'error');
   const message = await errorText(page);
   console.log(`# ${message}`);
@@ -46,7 +46,7 @@ test('a huge learning rate: training stops with a message, keeps its last good m
   // The last good parameters still recall (a new command dismisses the message).
   await recallWorks(page);
   // The same run diverges again; the offered Reset starts afresh and hides the message.
-  await page.click('button#train');
+  await trainFromScratch(page);
   await waitTrainState(page, 'error');
   assert.equal(await errorText(page), message);
   await page.click('#error-reset');
@@ -83,7 +83,7 @@ test('a panic in the engine during a recall is reported with its message, and th
 
 test('a panic during training: the page restores the model trained before it', async () => {
   const { page, context, log } = await openPage(env, { query: '?test-hooks', hash: '#iterations=40&trials=200', reducedMotion: 'reduce' });
-  await page.click('button#train');
+  await trainFromScratch(page);
   await waitTrainState(page, 'done');
   const trainedLoss = await page.locator('#loss-value').innerText();
 
@@ -93,14 +93,14 @@ test('a panic during training: the page restores the model trained before it', a
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-status"]').dataset.iteration) > 45);
   await page.evaluate(() => window.pcrnnTest.panic('test fault during training'));
   await page.waitForFunction(() => document.querySelector('#model-source').textContent === 'restored', null, { timeout: 60_000 });
-  assert.match(await errorText(page), /test fault during training .*restarted with the last good model/);
+  assert.match(await errorText(page), /restarted with the last good model.*\s+.*test fault during training/);
   assert.equal(await page.locator('#loss-value').innerText(), trainedLoss, 'the model trained before the fault');
   assert.equal((await status(page)).state, 'idle');
 
   await recallWorks(page);
   // Training works again in the new engine.
   await setHash(page, '#iterations=5&trials=200');
-  await page.click('button#train');
+  await trainFromScratch(page);
   await waitTrainState(page, 'done');
   assert.deepEqual(log.errors, []);
   await context.close();
@@ -109,7 +109,7 @@ test('a panic during training: the page restores the model trained before it', a
 test('cancelling a training run or a recall half-way leaves a consistent page', async () => {
   const { page, context, log } = await openPage(env, { hash: '#iterations=100000&trials=100000', reducedMotion: 'reduce' });
   // Training: Cancel pauses it where it is; it can go on afterwards.
-  await page.click('button#train');
+  await trainFromScratch(page);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="train-status"]').dataset.iteration) >= 5);
   await page.click('#cancel');
   await waitTrainState(page, 'paused');

@@ -46,8 +46,9 @@ export async function startAll() {
 
 /** A new page that records console errors, page errors and every request URL; `init` (a
  * function, and its argument) runs in the page before its own scripts. */
-export async function openPage(env, { viewport = { width: 1280, height: 900 }, query = '', hash = '', reducedMotion = 'no-preference', init = null, initArg } = {}) {
-  const context = await env.browser.newContext({ viewport, reducedMotion });
+export async function openPage(env, { viewport = { width: 1280, height: 900 }, query = '', hash = '', reducedMotion = 'no-preference', init = null, initArg, touch = false } = {}) {
+  // `touch`: a phone or tablet (touch events, a coarse pointer, the mobile viewport).
+  const context = await env.browser.newContext({ viewport, reducedMotion, ...(touch ? { hasTouch: true, isMobile: true } : {}) });
   if (init) await context.addInitScript(init, initArg);
   const page = await context.newPage();
   const log = { errors: [], requests: [] };
@@ -89,7 +90,8 @@ export async function recallDrawn(page, trajectory) {
 }
 
 /** Draws a trajectory (model frame, y up) on a pad (canvas#draw-pad unless told) with the mouse,
- * fitted into the middle of the pad, one mouse move per point. */
+ * fitted into the middle of the pad, one mouse move per point. On the recall pad it returns once
+ * the pad has handed the letter over (after its wait for another stroke): the recall has begun. */
 export async function drawTrajectory(page, trajectory, { fill = 0.6, pad: selector = 'canvas#draw-pad' } = {}) {
   await page.locator(selector).scrollIntoViewIfNeeded();
   const pad = await page.locator(selector).boundingBox();
@@ -100,6 +102,7 @@ export async function drawTrajectory(page, trajectory, { fill = 0.6, pad: select
   const cx = pad.x + pad.width / 2;
   const cy = pad.y + pad.height / 2;
   const px = ([x, y]) => [cx + (x - (x0 + x1) / 2) * s, cy - (y - (y0 + y1) / 2) * s];
+  const count = await recallCount(page);
   const [sx, sy] = px(trajectory[0]);
   await page.mouse.move(sx, sy);
   await page.mouse.down();
@@ -108,14 +111,79 @@ export async function drawTrajectory(page, trajectory, { fill = 0.6, pad: select
     await page.mouse.move(x, y);
   }
   await page.mouse.up();
+  if (selector === 'canvas#draw-pad') await recallBegun(page, count);
+}
+
+/** How many recalls the page has started (`data-count` of the result). */
+export const recallCount = (page) => page.locator('[data-testid="retrieval-result"]').evaluate((e) => Number(e.dataset.count ?? 0));
+
+/** Waits until a recall after the first `count` has begun. */
+export async function recallBegun(page, count) {
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="retrieval-result"]').dataset.count) > n, count, { timeout: 10_000 });
+}
+
+/** Draws `strokes` (lists of [x, y] as fractions of the pad, y down) on a pad, with the mouse or,
+ * with `touch`, a finger (Chromium's touch input, which the page sees as touch pointer events).
+ * The strokes follow each other at once, as a hand lifting the pen between them. On the recall
+ * pad it returns once the recall of the letter has begun (unless `recall` is false: a tap). */
+export async function drawStrokes(page, strokes, { touch = false, pad: selector = 'canvas#draw-pad', recall = true } = {}) {
+  const count = await recallCount(page);
+  await page.locator(selector).scrollIntoViewIfNeeded();
+  const box = await page.locator(selector).boundingBox();
+  const at = ([fx, fy]) => ({ x: box.x + fx * box.width, y: box.y + fy * box.height });
+  if (!touch) {
+    for (const stroke of strokes) {
+      const p0 = at(stroke[0]);
+      await page.mouse.move(p0.x, p0.y);
+      await page.mouse.down();
+      for (const p of stroke.slice(1)) {
+        const q = at(p);
+        await page.mouse.move(q.x, q.y);
+      }
+      await page.mouse.up();
+    }
+  } else {
+    await touchStrokes(page, strokes.map((s) => s.map(at)));
+  }
+  if (selector === 'canvas#draw-pad' && recall) await recallBegun(page, count);
+}
+
+async function touchStrokes(page, strokes) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    for (const points of strokes) {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [points[0]] });
+      for (const p of points.slice(1)) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [p] });
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    }
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** A training letter (model frame, y up) as one stroke in pad fractions, fitted into the middle. */
+export function letterStroke(trajectory, fill = 0.6) {
+  const xs = trajectory.map((p) => p[0]);
+  const ys = trajectory.map((p) => p[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  // The pad is 4:3: a unit of x is 3/4 of a unit of y in pad fractions.
+  const s = Math.min(fill / ((x1 - x0) * 0.75 || 1), fill / (y1 - y0 || 1));
+  return trajectory.map(([x, y]) => [0.5 + (x - (x0 + x1) / 2) * s * 0.75, 0.5 - (y - (y0 + y1) / 2) * s]);
 }
 
 /** Waits for a model: the pretrained one, or (if the page has none) one trained in the page. */
 export async function ensureModel(page) {
   const source = await page.locator('#model-source').innerText();
   if (source === 'pretrained') return;
-  await page.click('button#train');
+  await trainFromScratch(page);
   await page.waitForSelector('[data-testid="train-status"][data-state="done"]', { timeout: 180_000 });
+}
+
+/** Presses "Train from scratch", and says yes when the page asks before replacing a model it did
+ * not train itself (the pretrained one). */
+export async function trainFromScratch(page, button = 'button#train') {
+  await page.click(button);
+  if (await page.locator('dialog#ask[open]').count()) await page.click('#ask-yes');
 }
 
 /** The `pcrnn` command line, for the tests that hand the page's output to the CLI: the binary

@@ -3,7 +3,7 @@
 // worker cuts both into chunks by time; another seed changes both.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAll, openPage, letters, recallEnded } from './harness.mjs';
+import { startAll, openPage, letters, recallEnded, trainFromScratch } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -18,7 +18,7 @@ const LINK = 'iterations=60&trials=300&starts=4';
 /** Opens the link, trains from scratch, recalls training letter `p`; returns what the page holds. */
 async function runLink(hash) {
   const { page, context, log } = await openPage(env, { query: '?test-hooks', hash, reducedMotion: 'reduce' });
-  await page.click('button#train');
+  await trainFromScratch(page);
   await page.waitForSelector('[data-testid="train-status"]:is([data-state="done"], [data-state="error"])', { timeout: 120_000 });
   const training = await page.evaluate(() => window.pcrnnTest.training());
   await page.selectOption('select#target-letter', String(letters().labels.indexOf('p')));

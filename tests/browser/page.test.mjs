@@ -106,7 +106,7 @@ test('the model downloads as JSON and loads back; a bad file is refused with a m
   await page.setInputFiles('#upload-model', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "pcrnn-model", "version": 1, "dims": ') });
   const error = page.locator('[data-testid="error"]');
   await error.waitFor({ state: 'visible' });
-  console.log(`# a truncated model file is answered with: ${(await page.locator('#error-text').innerText()).trim()}`);
+  console.log(`# a truncated model file is answered with: ${(await page.locator('[data-testid="error"] .error-body').innerText()).trim()}`);
   // The model that was there is still there and still recalls.
   assert.match(await page.locator('#model-source').innerText(), /^loaded/);
   await page.click('button#retrieve');

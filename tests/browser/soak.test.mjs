@@ -3,7 +3,7 @@
 // memory nor the page's JS heap may grow once warmed up. Prints the numbers it compares.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAll, openPage, letters, drawTrajectory } from './harness.mjs';
+import { startAll, openPage, letters, drawTrajectory, trainFromScratch } from './harness.mjs';
 
 const RECALLS = 200;
 const TRAININGS = 5;
@@ -44,7 +44,7 @@ async function recall(page, set, k) {
 }
 
 async function trainFully(page) {
-  await page.click('button#train');
+  await trainFromScratch(page);
   await page.waitForSelector('[data-testid="train-status"][data-state="done"]', { timeout: 300_000 });
 }
 
@@ -70,7 +70,7 @@ test(`soak: ${RECALLS} recalls and ${TRAININGS} full trainings in one page stay 
     await recall(page, set, k);
     if (trainAfter.has(k)) await trainFully(page);
     if ((k + 1) % 64 === 0) show(`after ${k + 1} recalls`, await memory(page, cdp));
-    assert.equal(await page.locator('[data-testid="error"]').isVisible(), false, `an error after recall ${k}: ${await page.locator('#error-text').innerText()}`);
+    assert.equal(await page.locator('[data-testid="error"]').isVisible(), false, `an error after recall ${k}: ${await page.locator('[data-testid="error"] .error-body').innerText()}`);
   }
   const end = await memory(page, cdp);
   show(`end (${TRAININGS} trainings, ${RECALLS} recalls)`, end);

@@ -3,7 +3,7 @@
 // restarting while the taught model is the current one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAll, openPage, recallEnded } from './harness.mjs';
+import { startAll, openPage, recallEnded, recallCount, recallBegun } from './harness.mjs';
 import { seeded, digitStroke, drawUnitStroke } from './teach-digits.mjs';
 
 let env;
@@ -34,7 +34,7 @@ test('a damaged taught set kept in the browser gets a message and is left alone'
     initArg: [STORAGE_KEY, damaged],
   });
   await error(page).waitFor({ state: 'visible' });
-  assert.match(await page.locator('#error-text').innerText(), /The taught set kept in this browser could not be used: .*not valid/);
+  assert.match(await page.locator('[data-testid="error"] .error-body').innerText(), /The taught set kept in this browser could not be used.*\s+.*not valid/);
   assert.equal(await count(page), '0');
   assert.equal(await page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY), damaged, 'left as it was');
   await recallsALetter(page);
@@ -71,7 +71,7 @@ test('files over the size limits are refused before reading, and nothing changes
   const big = Buffer.alloc(5 * 1024 * 1024 + 1, 0x20);
   await page.setInputFiles('input#teach-import', { name: 'big-set.json', mimeType: 'application/json', buffer: big });
   await error(page).waitFor({ state: 'visible' });
-  assert.match(await page.locator('#error-text').innerText(), /That file is over 5 MB, the most a taught set may be\./);
+  assert.match(await page.locator('[data-testid="error"] .error-body').innerText(), /That file is over 5 MB, the most a taught set may be\./);
   assert.equal(await count(page), '0');
   await page.click('#error-close');
 
@@ -79,7 +79,7 @@ test('files over the size limits are refused before reading, and nothing changes
   const huge = Buffer.alloc(33 * 1024 * 1024, 0x20);
   await page.setInputFiles('#upload-model', { name: 'huge-model.json', mimeType: 'application/json', buffer: huge });
   await error(page).waitFor({ state: 'visible' });
-  assert.match(await page.locator('#error-text').innerText(), /That file is 33 MB; a model file is at most 32 MB\./);
+  assert.match(await page.locator('[data-testid="error"] .error-body').innerText(), /That file is 33 MB; a model file is at most 32 MB\./);
   assert.equal(await page.locator('#model-source').innerText(), 'pretrained', 'the model stays');
   await recallsALetter(page);
   assert.deepEqual(log.errors, []);
@@ -95,6 +95,7 @@ test('the engine restarting while the taught model is current restores the taugh
     await waitCount(page, ['1', '2', '3'].indexOf(digit) + 1);
   }
   await page.fill('input#teach-iterations', '200');
+  await page.selectOption('select#teach-from', 'scratch');
   await page.click('button#teach-learn');
   await page.waitForSelector('[data-testid="teach-status"]:is([data-state="done"], [data-state="error"])', { timeout: 120_000 });
   assert.match(await page.locator('#model-source').innerText(), /taught here: 3 exemplars/);
@@ -102,13 +103,15 @@ test('the engine restarting while the taught model is current restores the taugh
 
   await page.evaluate(() => window.pcrnnTest.panic('test fault with a taught model'));
   await page.waitForFunction(() => document.querySelector('#model-source').textContent === 'restored', null, { timeout: 60_000 });
-  assert.match(await page.locator('#error-text').innerText(), /test fault with a taught model .*restarted with the last good model/);
+  assert.match(await page.locator('[data-testid="error"] .error-body').innerText(), /restarted with the last good model.*\s+.*test fault with a taught model/);
   assert.equal(await page.locator('#loss-value').innerText(), trainedLoss, 'the taught model, not the shipped one');
   // It recalls among the taught labels.
+  const before = await recallCount(page);
   await drawUnitStroke(page, 'canvas#draw-pad', digitStroke('2', rand));
+  await recallBegun(page, before);
   const r = await recallEnded(page);
   assert.equal(r.state, 'done');
-  assert.deepEqual(await page.locator('#posterior .pbar .lab').allInnerTexts(), ['1', '2', '3']);
+  assert.deepEqual(await page.locator('#posterior .pbar .lab').allInnerTexts(), ['1', '2', '3', '∅']);
   assert.ok(['1', '2', '3'].includes(r.letter), `recalled ${r.letter}`);
   assert.equal(await count(page), '3', 'the taught set stays');
   assert.deepEqual(log.errors, []);

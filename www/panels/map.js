@@ -2,7 +2,8 @@
 // random starts, one point per trial (the seed's third and fourth figures, animated).
 import { COLORS, fit, text, startColor, onResize } from './canvas.js';
 
-export function createMapPanel(canvas) {
+/** `compact`: a small copy (the phone's mini-map): no axis labels, smaller letters. */
+export function createMapPanel(canvas, { compact = false } = {}) {
   let last = null;
   let drawn = [];
   onResize(canvas, () => last && render(last, true));
@@ -10,7 +11,7 @@ export function createMapPanel(canvas) {
   function render(state, force = false) {
     last = state;
     const rec = state.recall;
-    const key = [state.model, state.ready, rec, Math.floor(rec.shown ?? 0), rec.circle, rec.paths?.length];
+    const key = [state.model, state.ready, rec, Math.floor(rec.shown ?? 0), rec.circle, rec.paths?.length, rec.phase];
     if (!force && key.every((v, i) => v === drawn[i])) return;
     drawn = key;
     const { ctx, w, h } = fit(canvas);
@@ -19,7 +20,8 @@ export function createMapPanel(canvas) {
     // The seed's view is [-3, 3]²; widen it if the memories lie further out.
     let r = 3;
     for (const [x, y] of mus) if (Number.isFinite(x) && Number.isFinite(y)) r = Math.max(r, 1.15 * Math.abs(x), 1.15 * Math.abs(y));
-    const m = { l: 30, r: 8, t: 8, b: 26 };
+    if (compact && canvas.clientWidth === 0) return; // hidden (not on a phone): nothing to draw
+    const m = compact ? { l: 2, r: 2, t: 2, b: 2 } : { l: 30, r: 8, t: 8, b: 26 };
     const side = Math.min(w - m.l - m.r, h - m.t - m.b);
     const ox = m.l + (w - m.l - m.r - side) / 2;
     const oy = m.t + (h - m.t - m.b - side) / 2;
@@ -40,15 +42,18 @@ export function createMapPanel(canvas) {
       ctx.moveTo(ox, gy);
       ctx.lineTo(ox + side, gy);
       ctx.stroke();
+      if (compact) continue;
       text(ctx, String(v), gx, oy + side + 12, { size: 10, color: COLORS.muted, align: 'center' });
       text(ctx, String(v), ox - 5, gy, { size: 10, color: COLORS.muted, align: 'right', baseline: 'middle' });
     }
-    text(ctx, 'hidden cause 1', ox + side / 2, Math.min(h - 2, oy + side + 25), { size: 10, color: COLORS.muted, align: 'center' });
-    ctx.save();
-    ctx.translate(9, oy + side / 2);
-    ctx.rotate(-Math.PI / 2);
-    text(ctx, 'hidden cause 2', 0, 0, { size: 10, color: COLORS.muted, align: 'center', baseline: 'middle' });
-    ctx.restore();
+    if (!compact) text(ctx, 'hidden cause 1', ox + side / 2, Math.min(h - 2, oy + side + 25), { size: 10, color: COLORS.muted, align: 'center' });
+    if (!compact) {
+      ctx.save();
+      ctx.translate(9, oy + side / 2);
+      ctx.rotate(-Math.PI / 2);
+      text(ctx, 'hidden cause 2', 0, 0, { size: 10, color: COLORS.muted, align: 'center', baseline: 'middle' });
+      ctx.restore();
+    }
 
     ctx.save();
     ctx.beginPath();
@@ -119,7 +124,7 @@ export function createMapPanel(canvas) {
       ctx.stroke();
       // Letters as text with a white halo, legible over the paths.
       ctx.save();
-      ctx.font = `${Math.max(12, Math.min(18, side / 28))}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
+      ctx.font = `${compact ? 9 : Math.max(12, Math.min(18, side / 28))}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
       ctx.lineWidth = 3;
       ctx.strokeStyle = 'rgba(255,255,255,0.85)';
       ctx.lineJoin = 'round';
@@ -129,8 +134,10 @@ export function createMapPanel(canvas) {
       ctx.restore();
     });
 
-    // The target circled: the letter asked for, or the one recalled.
-    const circled = rec.circle;
+    // The target circled: the letter asked for at once; the one recalled from a drawing only
+    // when the replay has ended (the reveal), and only if it was recognised.
+    const answer = rec.kind !== 'stroke' || (rec.phase === 'done' && rec.report?.recognised?.[0]);
+    const circled = answer ? rec.circle : null;
     if (circled != null && mus[circled]) {
       const [x, y] = P(mus[circled]);
       ctx.strokeStyle = COLORS.ink;
@@ -140,6 +147,13 @@ export function createMapPanel(canvas) {
       ctx.stroke();
     }
     ctx.restore();
+    // The small copy also shows the answer once it is revealed: the result may be out of view.
+    if (compact && rec.phase === 'done' && rec.report) {
+      const known = rec.report.recognised[0];
+      ctx.fillStyle = 'rgba(255,255,255,0.9)';
+      ctx.fillRect(ox + 2, oy + 2, 30, 30);
+      text(ctx, known ? rec.report.predictions[0] : '?', ox + 6, oy + 26, { size: 24, weight: '600', color: known ? COLORS.accent : '#c0392b' });
+    }
     if (!model) {
       const msg = state.ready ? 'No model yet: press ▶ to train one.' : 'Loading the network…';
       text(ctx, msg, ox + side / 2, oy + side / 2, { color: COLORS.muted, align: 'center', baseline: 'middle' });

@@ -6,7 +6,8 @@ import { COLORS, fit, bounds, frame, trajectory, startColor, onResize } from './
 import { createPad } from './pad.js';
 import { setText, setProp, setAttr } from './dom.js';
 
-/** `on`: stroke(points) on pen-up, letter(index of a training letter), stop(), clear(). */
+/** `on`: drawn(strokes) when a letter is drawn (pad.js), letter(index of a training letter),
+ * stop(), clear(), teachThis(label typed, strokes of the last drawing), learnNow(). */
 export function createRecallPanel(root, on) {
   const result = root.querySelector('[data-testid="retrieval-result"]');
   const letterEl = root.querySelector('#recalled-letter');
@@ -15,7 +16,7 @@ export function createRecallPanel(root, on) {
   const imaginedEl = root.querySelector('#imagined');
   const select = root.querySelector('#target-letter');
   const retrieve = root.querySelector('#retrieve');
-  const pad = createPad(root.querySelector('#draw-pad'), { onStroke: (points) => on.stroke(points) });
+  const pad = createPad(root.querySelector('#draw-pad'), { onLetter: (strokes) => on.drawn(strokes) });
   root.querySelector('#clear-pad').addEventListener('click', () => {
     pad.clear();
     on.clear();
@@ -25,6 +26,55 @@ export function createRecallPanel(root, on) {
     if (select.value !== '' && Number.isInteger(index)) on.letter(index);
   });
   root.querySelector('#cancel').addEventListener('click', () => on.stop());
+
+  // ---- "Teach me this letter": the last drawing, with the label the visitor gives it ----
+  const teachThis = root.querySelector('#teach-this');
+  const teachAsk = root.querySelector('#teach-this-ask');
+  const teachLabel = root.querySelector('#teach-this-label');
+  const teachStatus = root.querySelector('#teach-this-status');
+  const learnNow = root.querySelector('#teach-this-learn');
+  const openTeach = root.querySelector('#teach-this-open');
+  openTeach.addEventListener('click', () => {
+    teachAsk.hidden = false;
+    openTeach.hidden = true;
+    teachLabel.focus();
+  });
+  const add = () => on.teachThis(teachLabel.value, pad.lastLetter());
+  root.querySelector('#teach-this-add').addEventListener('click', add);
+  teachLabel.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') add();
+  });
+  learnNow.addEventListener('click', () => on.learnNow());
+  let askedFor = null; // the recall the question was opened for
+
+  function drawTeachThis(state) {
+    const rec = state.recall;
+    const offered = rec.phase === 'done' && rec.kind === 'stroke';
+    const taught = state.teachThis?.recallId === rec.id ? state.teachThis : null;
+    const learning = state.teach.active && state.train.state === 'running';
+    setProp(teachThis, 'hidden', !offered && !taught);
+    if (askedFor !== rec.id) {
+      // A new answer: the question closes, the button comes back.
+      askedFor = rec.id;
+      teachAsk.hidden = true;
+      openTeach.hidden = false;
+      teachLabel.value = '';
+    }
+    if (taught?.phase === 'added') {
+      teachAsk.hidden = true;
+      openTeach.hidden = true;
+    }
+    const n = state.teach.set.labels.length;
+    setText(
+      teachStatus,
+      learning
+        ? `Learning… iteration ${state.train.iteration.toLocaleString('en')} of ${state.teach.target.toLocaleString('en')}.`
+        : taught?.phase === 'added'
+          ? `Added “${taught.label}” to your taught set (${n} exemplar${n === 1 ? '' : 's'}).`
+          : '',
+    );
+    setProp(learnNow, 'hidden', taught?.phase !== 'added' || learning);
+  }
   let last = null;
 
   // ---- the training letters to recall ----
@@ -99,9 +149,10 @@ export function createRecallPanel(root, on) {
     const key = [rec, done, state.model];
     if (key.every((v, i) => v === posteriorKey[i])) return;
     posteriorKey = key;
-    const letters = done ? rec.report.letters : state.model?.letters ?? [];
-    const best = done ? rec.report.runs[rec.report.best_start[0]] : null;
-    const values = best ? best.posterior : letters.map(() => 0);
+    // The engine's belief over its letters and, last, "none of them" (src/model/recognition.rs).
+    const letters = [...(done ? rec.report.letters : state.model?.letters ?? []), NONE_LABEL];
+    const best = done ? rec.report.beliefs[0] : null;
+    const values = best ?? letters.map(() => 0);
     const top = best ? values.indexOf(Math.max(...values)) : -1;
     // Bars grow into a posterior, and drop at once when a recall starts: a transition then would
     // take frames while the worker computes (style.css).
@@ -125,15 +176,28 @@ export function createRecallPanel(root, on) {
     }
     [...posteriorEl.children].forEach((bar, i) => {
       setText(bar.lastChild, letters[i]);
+      bar.classList.toggle('none', i === letters.length - 1);
       setProp(bar.firstChild.firstChild.style, 'height', `${Math.round(48 * (values[i] ?? 0))}px`);
       bar.classList.toggle('best', i === top);
-      setProp(bar, 'title', `${letters[i]}: ${((values[i] ?? 0) * 100).toFixed(1)}%`);
+      const name = i === letters.length - 1 ? 'none of the letters I know' : letters[i];
+      setProp(bar, 'title', `${name}: ${((values[i] ?? 0) * 100).toFixed(1)}%`);
     });
+    const topName = top === letters.length - 1 ? 'none of the letters I know' : letters[top];
     setAttr(
       posteriorEl,
       'aria-label',
-      best ? `Posterior over letters; highest: ${letters[top]} at ${(values[top] * 100).toFixed(0)} percent` : 'Posterior over letters (none yet)',
+      best ? `Belief over letters; highest: ${topName} at ${(values[top] * 100).toFixed(0)} percent` : 'Belief over letters (none yet)',
     );
+  }
+
+  const NONE_LABEL = '∅';
+
+  function idleLine(state) {
+    if (!state.model) return 'Loading the network…';
+    if (state.teach.active && state.train.state === 'running') {
+      return `Learning your letters… iteration ${state.train.iteration.toLocaleString('en')} of ${state.teach.target.toLocaleString('en')}; draw when it is done.`;
+    }
+    return 'Draw a letter to begin.';
   }
 
   // What `data-state` says of each phase (docs/design.md §6): a cancelled recall is idle again.
@@ -145,22 +209,38 @@ export function createRecallPanel(root, on) {
     const rec = state.recall;
     const shown = SHOWN_STATE[rec.phase];
     setProp(result.dataset, 'state', shown);
+    // How many recalls the page has started: a test knows a new one began.
+    setProp(result.dataset, 'count', String(state.engine.lastRecallId));
     if (shown === 'done') {
-      const letter = rec.report.predictions[0];
+      const report = rec.report;
+      const letter = report.predictions[0];
+      const recognised = report.recognised[0];
+      const match = report.match_errors[0];
       setProp(result.dataset, 'letter', letter);
+      setProp(result.dataset, 'recognised', String(recognised));
+      setProp(result.dataset, 'match', String(match));
       setProp(result.dataset, 'ms', rec.ms.toFixed(0));
-      setText(letterEl, letter);
+      setText(letterEl, recognised ? letter : '–');
       const target = rec.kind === 'letter' ? ` (target: ${rec.targetLabel})` : '';
-      setText(statusEl, `after ${rec.report.trials} trials from ${rec.runs} starts${target}; ${rec.ms.toFixed(0)} ms`);
+      const threshold = rec.settings.match_threshold;
+      const fit = `match error ${match.toFixed(2)}${threshold ? `; letters I know match below ${threshold}` : ''}`;
+      setText(
+        statusEl,
+        recognised
+          ? `looks like “${letter}”: ${fit}. After ${report.trials} trials from ${rec.runs} starts${target}; ${rec.ms.toFixed(0)} ms`
+          : `That doesn't look like any letter I have learned (nearest: “${letter}”; ${fit}).${target}`,
+      );
     } else {
       delete result.dataset.letter;
+      delete result.dataset.recognised;
+      delete result.dataset.match;
       delete result.dataset.ms;
       const [mark, line] =
         shown === 'running'
           ? ['…', `recalling… trial ${Math.floor(rec.shown)} of ${rec.total}`]
           : shown === 'error'
             ? ['!', 'could not recall this one (see the message)']
-            : ['?', state.model ? 'Draw a letter to begin.' : 'Loading the network…'];
+            : ['?', idleLine(state)];
       setText(letterEl, mark);
       setText(statusEl, line);
     }
@@ -168,7 +248,8 @@ export function createRecallPanel(root, on) {
     if (figures.length !== runs) buildFigures(runs);
     drawImagined(state);
     drawPosterior(state);
+    drawTeachThis(state);
   }
 
-  return { render, clear: pad.clear };
+  return { render, clear: pad.clear, lastLetter: pad.lastLetter };
 }

@@ -3,16 +3,42 @@
 import { setAttr } from './dom.js';
 
 export const RECALL_FIELDS = [
-  { key: 'alpha_x', label: ['α', 'x'], title: 'Bottom-up update rate of the hidden state (alpha_x)', step: 0.01 },
-  { key: 'alpha_h', label: ['α', 'h'], title: 'Update rate of the hidden causes from the state error (alpha_h)', step: 0.001 },
-  { key: 'alpha_c', label: ['α', 'c'], title: 'Pull of the Gaussian-mixture prior on the hidden causes (alpha_c)', step: 0.0005 },
-  { key: 'sigma_c', label: ['σ', 'c'], title: 'Width of each memory in the prior (sigma_c)', step: 0.001 },
-  { key: 'sigma_r', label: ['σ', 'r'], title: 'Noise on the hidden causes, scaled by the state error (sigma_r)', step: 0.1 },
-  { key: 'trials', label: 'trials', title: 'Passes over the target per recall', step: 1 },
-  { key: 'starts', label: 'starts', title: 'Random starting points per recall', step: 1 },
-  { key: 'match_threshold', label: 'match ≤', title: 'Largest match error (distance between the drawing and the letter the best start writes) still recognised as a learned letter (match_threshold)', step: 0.01 },
-  { key: 'match_width', label: 'match width', title: 'How gradually the belief that a drawing is a learned letter falls around the threshold (match_width)', step: 0.001 },
+  { key: 'alpha_x', label: ['α', 'x'], title: 'Bottom-up update rate of the hidden state (alpha_x)', step: 0.01,
+    explain: 'How far each trial moves the network’s hidden state towards what the drawing says.' },
+  { key: 'alpha_h', label: ['α', 'h'], title: 'Update rate of the hidden causes from the state error (alpha_h)', step: 0.001,
+    explain: 'How far each trial moves a start’s hidden causes to shrink the prediction error: larger travels faster, and overshoots.' },
+  { key: 'alpha_c', label: ['α', 'c'], title: 'Pull of the Gaussian-mixture prior on the hidden causes (alpha_c)', step: 0.0005,
+    explain: 'How strongly the memories (+ on the map) pull the causes towards the letters the network knows.' },
+  { key: 'sigma_c', label: ['σ', 'c'], title: 'Width of each memory in the prior (sigma_c)', step: 0.001,
+    explain: 'How far each memory’s pull reaches: narrow memories hold causes tightly, wide ones blur letters together.' },
+  { key: 'sigma_r', label: ['σ', 'r'], title: 'Noise on the hidden causes, scaled by the state error (sigma_r)', step: 0.1,
+    explain: 'Noise that shakes the causes while the prediction error is large, so a start stuck at a wrong letter can escape.' },
+  { key: 'trials', label: 'trials', title: 'Passes over the target per recall', step: 1,
+    explain: 'How many passes over the drawing a recall makes; each pass updates every start once.' },
+  { key: 'starts', label: 'starts', title: 'Random starting points per recall', step: 1,
+    explain: 'How many attempts run at once from random points; the one that matches the drawing best answers.' },
+  { key: 'match_threshold', label: 'match ≤', title: 'Largest match error (distance between the drawing and the letter the best start writes) still recognised as a learned letter (match_threshold)', step: 0.01,
+    explain: 'How close the best start’s imagined letter must come to the drawing for the answer to name a letter; above it the answer is “not a letter I know”.' },
+  { key: 'match_width', label: 'match width', title: 'How gradually the belief that a drawing is a learned letter falls around the threshold (match_width)', step: 0.001,
+    explain: 'How gradually the “none of the letters I know” bar grows as the match error passes the threshold.' },
 ];
+
+/** The settings' explanations as a definition list (a tap opens it: no hover needed). */
+export function explainFields(dl, fields) {
+  for (const field of fields) {
+    const dt = document.createElement('dt');
+    if (Array.isArray(field.label)) {
+      const sub = document.createElement('sub');
+      sub.textContent = field.label[1];
+      dt.append(field.label[0], sub);
+    } else {
+      dt.textContent = field.label;
+    }
+    const dd = document.createElement('dd');
+    dd.textContent = field.explain;
+    dl.append(dt, dd);
+  }
+}
 
 export const TRAIN_FIELDS = [
   { key: 'iterations', label: 'Iterations', title: 'Training iterations per run', step: 100 },
@@ -67,6 +93,14 @@ export function toHash(settings) {
 
 export function recallSettings(settings) {
   return Object.fromEntries(RECALL_FIELDS.map((f) => [f.key, settings[f.key]]));
+}
+
+/** When a recall counts as a learned letter: the model's own calibration (match_threshold and
+ * match_width, src/model/recognition.rs), not a page setting; absent, the engine's defaults. */
+export function recognitionSettings(recall) {
+  const out = {};
+  for (const key of ['match_threshold', 'match_width']) if (Number.isFinite(recall?.[key])) out[key] = recall[key];
+  return out;
 }
 
 export function trainConfig(settings) {

@@ -5,13 +5,10 @@
 import { COLORS, fit, bounds, frame, trajectory } from './canvas.js';
 import { createPad } from './pad.js';
 import { setText, setProp, setAttr } from './dom.js';
-import { teachIterations } from '../teach-set.js';
-
-const graphemes = (text) =>
-  typeof Intl.Segmenter === 'function' ? [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].length : [...text].length;
+import { teachIterations, oneCharacter } from '../teach-set.js';
 
 /** `on`: stroke(label or null when the label field holds not one character, points),
- * learn({ iterations: the typed text, fromModel }), cancel(), shipped(), downloadModel(),
+ * learn({ iterations: the typed text, fromModel, onlyMine }), cancel(), shipped(), downloadModel(),
  * exportSet(), importSet(file), clear() (after asking), remove(index), changed() (a choice that
  * only redraws). The panel's `askFirst(question, yes, action)` asks before a change. */
 export function createTeachPanel(root, on) {
@@ -27,20 +24,20 @@ export function createTeachPanel(root, on) {
   const suggestions = $('#teach-letters');
   let last = null; // the state last drawn, for the questions asked before a change
 
-  function currentLabel() {
-    const label = labelInput.value.trim();
-    return graphemes(label) === 1 ? label : null;
-  }
+  const currentLabel = () => oneCharacter(labelInput.value);
 
   // ---- the pad: pen-up offers an exemplar ----
   const pad = createPad($('#teach-pad'), {
     placeholder: 'write the label here',
-    onStroke: (points) => on.stroke(currentLabel(), points),
+    onLetter: (strokes) => on.stroke(currentLabel(), strokes),
   });
 
   // ---- learning ----
-  const fromModel = () => fromSelect.value === 'model';
-  $('#teach-learn').addEventListener('click', () => on.learn({ iterations: iterInput.value, fromModel: fromModel() }));
+  // 'add': the taught set with the letters the model knows, going on from it; 'mine': the set
+  // alone, from the current model; 'scratch': the set alone, from a fresh network.
+  const fromModel = () => fromSelect.value !== 'scratch';
+  const onlyMine = () => fromSelect.value !== 'add';
+  $('#teach-learn').addEventListener('click', () => on.learn({ iterations: iterInput.value, fromModel: fromModel(), onlyMine: onlyMine() }));
   $('#teach-cancel').addEventListener('click', () => on.cancel());
   $('#teach-shipped').addEventListener('click', () => on.shipped());
   $('#teach-download-model').addEventListener('click', () => on.downloadModel());
@@ -191,7 +188,7 @@ export function createTeachPanel(root, on) {
     setText(statusText, {
       idle: `${sets} ${n ? 'Press Learn to teach them to the network.' : ''}`,
       running: `Learning… iteration ${it.toLocaleString('en')} of ${teach.target.toLocaleString('en')}${loss}.`,
-      done: `Learned ${n} exemplars in ${it.toLocaleString('en')} iterations. Draw on the recall pad: it recalls among the taught labels.${stale}`,
+      done: `Learned ${n} exemplars${teach.onlyMine ? '' : ' with the letters it knew'} in ${it.toLocaleString('en')} iterations. Draw on the recall pad to try it.${stale}`,
       stopped: `Stopped at iteration ${it.toLocaleString('en')} of ${teach.target.toLocaleString('en')}; recall uses what it has learned so far.${stale}`,
       error: 'Learning stopped with an error (see the message); the last good model is kept.',
     }[p]);
@@ -201,7 +198,8 @@ export function createTeachPanel(root, on) {
     if (facts) {
       setAttr(iterInput, 'min', String(facts.ranges.iterations.min));
       setAttr(iterInput, 'max', String(facts.ranges.iterations.max));
-      setProp(iterInput, 'placeholder', `auto: ${teachIterations(facts, n, fromModel())}`);
+      const letters = onlyMine() ? 0 : (state.lettersCount ?? 0);
+      setProp(iterInput, 'placeholder', `auto: ${teachIterations(facts, n + letters, fromModel())}`);
     }
     const running = p === 'running';
     setProp($('#teach-learn'), 'disabled', !state.ready || running || !n);
