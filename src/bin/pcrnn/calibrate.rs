@@ -10,9 +10,10 @@ use pcrnn::data::junk::{Junk, junk_set};
 use pcrnn::data::simulate::{Ranges, simulate_set};
 use pcrnn::data::stroke::to_frame;
 use pcrnn::model::Model;
-use pcrnn::model::retrieve::{Recall, RecallReport, RecallSettings};
+use pcrnn::model::retrieve::{RecallReport, RecallSettings};
 
 use crate::progress::{bar, read_text};
+use crate::threads::{self, Threads};
 
 #[derive(Args)]
 pub struct CalibrateArgs {
@@ -46,6 +47,8 @@ pub struct CalibrateArgs {
     /// Print one JSON object as the last line, and no progress bar.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    threads: Threads,
 }
 
 /// One group of targets and the match errors recall found for them.
@@ -80,7 +83,8 @@ pub fn run(args: &CalibrateArgs) -> Result<(), String> {
     let junk = junk_set(args.junk_per_kind as usize, args.junk_seed);
 
     let recall = |what: &str, targets: &[Vec<[f64; 2]>]| {
-        recall_all(&model, targets, &settings, args.seed, args.json, what)
+        args.threads
+            .run(|| recall_all(&model, targets, &settings, args.seed, args.json, what))?
     };
     let drawn_report = recall("drawn copies", &in_frame(&drawn)?)?;
     let other_report = recall("other fonts", &other.trajectories)?;
@@ -159,13 +163,11 @@ fn recall_all(
     quiet: bool,
     what: &str,
 ) -> Result<RecallReport, String> {
-    let mut recall = Recall::new(model, targets, settings, seed)?;
-    let progress = bar(settings.trials as u64, quiet, what);
-    while !recall.done() {
-        progress.set_position(recall.advance(10) as u64);
-    }
+    // The bar counts trials of one start; each thread's part adds its own.
+    let progress = bar((settings.trials * settings.starts) as u64, quiet, what);
+    let report = threads::recall(model, targets, settings, seed, &|n| progress.inc(n as u64));
     progress.finish_and_clear();
-    Ok(recall.report())
+    report
 }
 
 const QUANTILES: [f64; 7] = [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0];
