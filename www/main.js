@@ -622,10 +622,11 @@ const MINI_MAP_PX = 132;
 const MINI_MAP_GAP = 8;
 
 /** While a recall runs on a phone, a small map floats where it covers nothing: above the pad, or
- * below it, whichever has room; not at all when the map itself is in view. */
+ * below it, whichever has room; not at all when the map itself is in view. Once the answer is
+ * in it leaves, so that it hides none of the controls around the answer. */
 function placeMiniMap() {
   const mini = $('#mini-map');
-  const showing = phone.matches && state.recall !== NO_RECALL && state.recall.phase !== 'cancelled';
+  const showing = phone.matches && recallUnderWay(state.recall);
   let top = null;
   if (showing) {
     const view = window.innerHeight;
@@ -644,7 +645,6 @@ window.addEventListener('scroll', () => state.recall !== NO_RECALL && update(), 
 
 function frame(now) {
   state.frameRequested = false;
-  placeMiniMap();
   const rec = state.recall;
   if (recallUnderWay(rec)) {
     // Unfold the paths on a log-time scale: early trials (where c moves most) get most of the
@@ -657,6 +657,7 @@ function frame(now) {
       if (state.demo) setTimeout(demoNext, DEMO_PAUSE_MS);
     }
   }
+  placeMiniMap();
   renderPage();
   for (const panel of panels) panel.render(state);
   if (recallUnderWay(rec) && !rec.paused && rec.shown < rec.received) nextReplayFrame(rec, now);

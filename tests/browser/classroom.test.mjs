@@ -176,6 +176,8 @@ test('phone: the mini-map is in view while recall runs; tap targets are 44 px; t
   // The answer's circle waits for the end of the replay: no letter while it runs.
   assert.equal((await retrievalResult(page)).letter, undefined);
   await recallEnded(page);
+  // Once the answer is in, the mini-map leaves: it covers none of the controls around it.
+  assert.equal(await page.locator('canvas#mini-map').isVisible(), false);
   await page.screenshot({ path: '/tmp/shots/phone-answer.png' });
   const small = await page.evaluate(() =>
     [...document.querySelectorAll('button, select, input, label.chip, summary')]
