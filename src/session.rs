@@ -238,7 +238,7 @@ impl Session {
             .get(index)
             .cloned()
             .ok_or_else(|| format!("there is no training letter number {index}"))?;
-        self.start_recall(target, settings, seed, 0..settings.starts)
+        self.recall_part(target, settings, seed, 0..settings.starts)
     }
 
     /// Starts recalling a drawn stroke: `points` is x, y, t (canvas pixels, y down, ms) flattened.
@@ -263,20 +263,7 @@ impl Session {
     ) -> Result<RecallStart, String> {
         let target = stroke::to_frame(&letter_samples(points, lengths)?, &self.stroke_frame()?)
             .map_err(|e| e.to_string())?;
-        self.start_recall(target, settings, seed, 0..settings.starts)
-    }
-
-    /// Starts a part of a recall: starts `starts` of `target`, already in the model's frame (the
-    /// `target` of the whole recall's [`RecallStart`]). The page's pool of workers runs a drawn
-    /// letter's starts in such parts; advance, imagined and report work on the part alone.
-    pub fn recall_part(
-        &mut self,
-        target: Vec<[f64; 2]>,
-        settings: &RecallSettings,
-        seed: u64,
-        starts: std::ops::Range<usize>,
-    ) -> Result<RecallStart, String> {
-        self.start_recall(target, settings, seed, starts)
+        self.recall_part(target, settings, seed, 0..settings.starts)
     }
 
     /// Runs up to `n` more trials; returns the path points the page has not had yet.
@@ -390,7 +377,10 @@ impl Session {
         }
     }
 
-    fn start_recall(
+    /// Starts a part of a recall: starts `starts` of `target`, already in the model's frame (the
+    /// `target` of the whole recall's [`RecallStart`]). The page's pool of workers runs a drawn
+    /// letter's starts in such parts; advance, imagined and report work on the part alone.
+    pub fn recall_part(
         &mut self,
         target: Vec<[f64; 2]>,
         settings: &RecallSettings,
